@@ -1,0 +1,208 @@
+"""Django settings. Every value that varies by deployment comes from ``plynx_site.conf``."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from plynx_site.conf import read_config
+from plynx_site.plugins import load_plugins
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PLYNX = read_config(os.environ, BASE_DIR)
+PLYNX_PLUGINS = load_plugins(PLYNX.plugins_path)
+PLYNX_MULTI_USER = PLYNX.multi_user
+# The user every request acts as in single-user mode, as in the seed (`curl -u default:`).
+PLYNX_DEFAULT_USERNAME = "default"
+
+
+def _single_user_secret_key(var_dir: Path) -> str:
+    """A random key kept under var/, so web and workers sign alike and sessions survive restarts."""
+    path = var_dir / "secret_key"
+    if not path.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+SECRET_KEY = PLYNX.secret_key or _single_user_secret_key(PLYNX.var_dir)
+DEBUG = PLYNX.debug
+ALLOWED_HOSTS = PLYNX.allowed_hosts
+CSRF_TRUSTED_ORIGINS = PLYNX.csrf_trusted_origins
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework_simplejwt",
+    "django_filters",
+    "drf_spectacular",
+    "apps.users",
+    "apps.resources",
+    "apps.nodes",
+    "apps.graphs",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+if not PLYNX_MULTI_USER:
+    MIDDLEWARE.insert(0, "plynx_site.middleware.LoopbackOnlyMiddleware")
+
+ROOT_URLCONF = "plynx_site.urls"
+WSGI_APPLICATION = "plynx_site.wsgi.application"
+ASGI_APPLICATION = "plynx_site.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": PLYNX.database}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "users.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = PLYNX.var_dir / "static"
+
+_storage = PLYNX.storage
+if _storage.backend == "s3":
+    _artifact_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _storage.bucket,
+            "location": _storage.location,
+            "endpoint_url": _storage.endpoint_url,
+            "region_name": _storage.region,
+            "access_key": _storage.access_key_id,
+            "secret_key": _storage.secret_access_key,
+            # Artifacts are content-addressed: a key never changes meaning, never overwrite.
+            "file_overwrite": False,
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
+else:
+    _artifact_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": _storage.location, "file_permissions_mode": 0o644},
+    }
+STORAGES = {
+    "default": _artifact_storage,
+    # No manifest: admin pages render even before `collectstatic` has run (tests, dev).
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+# Security. Behind TLS (PLYNX_HTTPS=true) cookies are secure, HTTP is redirected and HSTS is sent;
+# the reverse proxy is trusted to say which scheme the client used.
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+if PLYNX.https:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^health$"]
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 31_536_000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "rest_framework.authentication.BasicAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 20,
+}
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=10),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=30),
+    "SIGNING_KEY": SECRET_KEY,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "PLynx API",
+    "DESCRIPTION": "Reproducible experiments and data workflows.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# Celery: JSON only, late acknowledgement, one message prefetched per process, so a worker
+# that dies mid-node gives its message back instead of losing it (see ARCHITECTURE.md).
+CELERY_BROKER_URL = PLYNX.redis_url
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_SEND_TASK_EVENTS = True
+CELERY_TASK_SEND_SENT_EVENT = True
+# The longest a node may run (its `_timeout` is capped by this) plus a margin: Redis must not
+# hand an unacknowledged message to a second worker while the first still runs it.
+PLYNX_MAX_NODE_TIMEOUT_SECONDS = 24 * 3600
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": PLYNX_MAX_NODE_TIMEOUT_SECONDS + 3600}
+CELERY_TIMEZONE = TIME_ZONE
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+    },
+    "root": {"handlers": ["console"], "level": PLYNX.log_level},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": PLYNX.log_level, "propagate": False},
+    },
+}
