@@ -141,6 +141,14 @@ def _storage(environ: Mapping[str, str], base_dir: Path, var_dir: Path) -> Stora
     return StorageConfig(backend="local", location=str((base_dir / url).resolve()))
 
 
+def _origins(environ: Mapping[str, str]) -> list[str]:
+    origins = env_list(environ, "PLYNX_CSRF_TRUSTED_ORIGINS", [])
+    for origin in origins:
+        if urlsplit(origin).scheme not in ("http", "https"):
+            raise ImproperlyConfigured(f"PLYNX_CSRF_TRUSTED_ORIGINS: {origin!r} must start with http:// or https://")
+    return origins
+
+
 def read_config(environ: Mapping[str, str], base_dir: Path) -> PlynxConfig:
     """Compute the configuration from ``environ``; raise ``ImproperlyConfigured`` on any bad value."""
     var_dir = base_dir / "var"
@@ -188,7 +196,7 @@ def read_config(environ: Mapping[str, str], base_dir: Path) -> PlynxConfig:
         redis_url=redis_url,
         storage=_storage(environ, base_dir, var_dir),
         allowed_hosts=allowed_hosts,
-        csrf_trusted_origins=env_list(environ, "PLYNX_CSRF_TRUSTED_ORIGINS", []),
+        csrf_trusted_origins=_origins(environ),
         https=env_bool(environ, "PLYNX_HTTPS", default=False),
         host=host,
         port=env_int(environ, "PLYNX_PORT", 8000, minimum=1, maximum=65535),

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -71,7 +72,9 @@ class User(AbstractBaseUser):
     is_active = models.BooleanField(default=True, help_text="Inactive users cannot log in or use tokens.")
     policies = models.JSONField(default=default_policies, validators=[validate_policies])
     display_name = models.CharField(max_length=150, blank=True, default="")
-    picture = models.URLField(max_length=500, blank=True, default="")
+    picture = models.CharField(
+        max_length=500, blank=True, default="", validators=[URLValidator(schemes=["http", "https"])]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
