@@ -101,6 +101,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = PLYNX.var_dir / "static"
+# WhiteNoise serves from here; it exists (empty) before the first `collectstatic`.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 _storage = PLYNX.storage
 if _storage.backend == "s3":

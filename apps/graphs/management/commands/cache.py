@@ -19,12 +19,14 @@ from apps.graphs.services import node_cache_clean
 def _parse_moment(value: str | None, option: str, *, end_of_day: bool) -> datetime | None:
     if value is None:
         return None
+    moment: datetime | None = None
     try:
-        moment = parse_datetime(value)
-        if moment is None:
-            day = parse_date(value)
-            if day is not None:
-                moment = datetime.combine(day, datetime.max.time() if end_of_day else datetime.min.time())
+        # A bare date is a whole day: its start as a lower bound, its end as an upper bound.
+        day = parse_date(value)
+        if day is not None:
+            moment = datetime.combine(day, datetime.max.time() if end_of_day else datetime.min.time())
+        else:
+            moment = parse_datetime(value)
     except ValueError:
         moment = None
     if moment is None:
