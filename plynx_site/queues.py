@@ -7,8 +7,12 @@ queue carries run bookkeeping (starting runs, advancing them, sweeping expired l
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.conf import settings
+
+if TYPE_CHECKING:
+    from plynx_site.plugins import PluginsConfig
 
 
 class Queue(StrEnum):
@@ -18,21 +22,21 @@ class Queue(StrEnum):
     COMPOSITE = "plynx.composite"
 
 
-def queue_for_kind(kind: str) -> str:
+def queue_for_kind(kind: str, plugins: PluginsConfig | None = None) -> str:
     """The queue nodes of operation ``kind`` are sent to: the configured one, else ``plynx.<kind>``."""
-    plugin = settings.PLYNX_PLUGINS.operation(kind)
+    plugin = (plugins or settings.PLYNX_PLUGINS).operation(kind)
     if plugin is not None and plugin.queue:
         return plugin.queue
     return f"plynx.{kind}"
 
 
-def all_queues() -> list[str]:
+def all_queues(plugins: PluginsConfig) -> list[str]:
     """Every queue a worker serving all kinds consumes: the enum's plus any configured ones."""
     names = [q.value for q in Queue]
-    for plugin in settings.PLYNX_PLUGINS.operations:
+    for plugin in plugins.operations:
         if plugin.is_static:
             continue
-        name = queue_for_kind(plugin.kind)
+        name = queue_for_kind(plugin.kind, plugins)
         if name not in names:
             names.append(name)
     return names

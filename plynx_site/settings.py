@@ -7,8 +7,11 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from kombu import Exchange, Queue as KombuQueue
+
 from plynx_site.conf import read_config
 from plynx_site.plugins import load_plugins
+from plynx_site.queues import Queue, all_queues
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PLYNX = read_config(os.environ, BASE_DIR)
@@ -193,6 +196,9 @@ CELERY_TASK_SEND_SENT_EVENT = True
 PLYNX_MAX_NODE_TIMEOUT_SECONDS = 24 * 3600
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": PLYNX_MAX_NODE_TIMEOUT_SECONDS + 3600}
 CELERY_TIMEZONE = TIME_ZONE
+# A worker started without -Q consumes every queue; a worker per kind uses -Q plynx.<kind>.
+CELERY_TASK_DEFAULT_QUEUE = Queue.CONTROL.value
+CELERY_TASK_QUEUES = [KombuQueue(name, Exchange(name), routing_key=name) for name in all_queues(PLYNX_PLUGINS)]
 
 LOGGING = {
     "version": 1,

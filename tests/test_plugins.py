@@ -110,3 +110,25 @@ def test_empty_user_file_keeps_defaults(tmp_path: Path) -> None:
 def test_bad_files_fail_with_a_message(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(ImproperlyConfigured, match=message.replace(".", r"\.").replace("(", r"\(")):
         load_plugins(write(tmp_path, text))
+
+
+def test_queues_cover_every_executable_kind(tmp_path: Path) -> None:
+    from plynx_site.queues import all_queues, queue_for_kind
+
+    plugins = load_plugins(
+        write(
+            tmp_path,
+            "operations:\n  - {kind: gpu, title: GPU, executor: python, queue: plynx.gpu}\n"
+            "  - {kind: r, title: R, executor: python}\n",
+        )
+    )
+    assert all_queues(plugins) == [
+        "plynx.control",
+        "plynx.bash_jinja2",
+        "plynx.python",
+        "plynx.composite",
+        "plynx.gpu",
+        "plynx.r",
+    ]
+    assert queue_for_kind("gpu", plugins) == "plynx.gpu"
+    assert queue_for_kind("python", plugins) == "plynx.python"

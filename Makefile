@@ -1,0 +1,55 @@
+# PLynx: `make up` runs the platform, `make test` runs every test. See README.md.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# The database the tests run on (pytest-django creates and drops test_<name> beside it).
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: up down status test lint check-migrations pytest install install-dev clean help
+
+help:
+	@echo "make up      install what is needed and run the platform (web, worker, beat, Flower)"
+	@echo "make down    stop every process make up started"
+	@echo "make status  show the processes make up started"
+	@echo "make test    install what is needed and run every test (lint, migrations, pytest)"
+	@echo "make lint    ruff check and format check"
+
+# The virtualenv is rebuilt when a requirements file changes.
+$(BIN)/.runtime-installed: requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "error: Python 3.11+ is needed ($(PYTHON) is older)"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(BIN)/.dev-installed: requirements-dev.txt $(BIN)/.runtime-installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+install: $(BIN)/.runtime-installed
+install-dev: $(BIN)/.dev-installed
+
+up: install
+	@PYTHON=$(BIN)/python compose/local/up.sh
+
+down:
+	@PYTHON=$(PYTHON) compose/local/down.sh
+
+status:
+	@$(BIN)/supervisorctl -c compose/local/supervisord.conf status
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check-migrations: install-dev
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python manage.py makemigrations --check --dry-run
+
+pytest: install-dev
+	@PYTHON=$(BIN)/python compose/local/services.sh
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
+
+test: lint check-migrations pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
