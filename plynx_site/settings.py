@@ -7,7 +7,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-from kombu import Exchange, Queue as KombuQueue
+from kombu import Exchange
+from kombu import Queue as KombuQueue
 
 from plynx_site.conf import read_config
 from plynx_site.plugins import load_plugins
