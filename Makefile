@@ -13,7 +13,7 @@ help:
 	@echo "make down    stop every process make up started"
 	@echo "make status  show the processes make up started"
 	@echo "make test    install what is needed and run every test (lint, migrations, pytest)"
-	@echo "make lint    ruff check and format check"
+	@echo "make lint    ruff check, format check and mypy"
 
 # The virtualenv is rebuilt when a requirements file changes.
 $(BIN)/.runtime-installed: requirements.txt
@@ -41,6 +41,7 @@ status:
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy plynx_site apps
 
 check-migrations: install-dev
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python manage.py makemigrations --check --dry-run

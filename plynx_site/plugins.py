@@ -132,8 +132,8 @@ class PluginsConfig(_Plugin):
                     f"workflows.{workflow.kind}: unknown hubs {', '.join(sorted(set(workflow.hubs) - hub_kinds))}"
                 )
             if set(workflow.operations) - operation_kinds:
-                unknown = ", ".join(sorted(set(workflow.operations) - operation_kinds))
-                raise ValueError(f"workflows.{workflow.kind}: unknown operations {unknown}")
+                missing = ", ".join(sorted(set(workflow.operations) - operation_kinds))
+                raise ValueError(f"workflows.{workflow.kind}: unknown operations {missing}")
         if not self.workflows:
             raise ValueError("workflows: at least one workflow kind is required")
         return self

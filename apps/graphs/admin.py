@@ -8,7 +8,7 @@ from apps.graphs.models import NodeCache, NodeRun, Run
 class NodeRunInline(admin.TabularInline):
     model = NodeRun
     extra = 0
-    fields = ["node_id", "title", "kind", "status", "attempt", "worker_id", "started_at", "finished_at"]
+    fields = ("node_id", "title", "kind", "status", "attempt", "worker_id", "started_at", "finished_at")
     readonly_fields = fields
     can_delete = False
     show_change_link = True

@@ -148,7 +148,7 @@ class NodeRun(models.Model):
                 name="graphs_noderun_running_has_start",
             ),
             models.CheckConstraint(
-                condition=models.Q(cache_key="") | Exact(Length("cache_key"), 64),
+                condition=models.Q(cache_key="") | Exact(Length("cache_key"), 64),  # type: ignore[arg-type]
                 name="graphs_noderun_cache_key_length",
             ),
         ]

@@ -174,15 +174,11 @@ def parse_list(adapter: TypeAdapter[Any], value: Any, what: str) -> list[Any]:
         items = adapter.validate_python(value)
     except ValidationError as error:
         raise DjangoValidationError(f"{what}: {_describe(error)}") from None
-    if what == "nodes":
-        check = _unique_ids
-    else:
-
-        def check(found: Sequence[Any]) -> None:
-            _unique_names(found, what)
-
     try:
-        check(items)
+        if what == "nodes":
+            _unique_ids(items)
+        else:
+            _unique_names(items, what)
     except ValueError as error:
         raise DjangoValidationError(f"{what}: {error}") from None
     return list(items)

@@ -113,7 +113,7 @@ class WorkflowManager(models.Manager["Workflow"]):
 class Operation(Node):
     """Nodes of operation kinds (files included), as the seed's ``operations`` virtual collection."""
 
-    objects = OperationManager()
+    objects = OperationManager()  # type: ignore[misc]  # a proxy narrows its manager
 
     class Meta:
         proxy = True
@@ -122,7 +122,7 @@ class Operation(Node):
 class Workflow(Node):
     """Nodes of workflow kinds, as the seed's ``workflows`` virtual collection."""
 
-    objects = WorkflowManager()
+    objects = WorkflowManager()  # type: ignore[misc]  # a proxy narrows its manager
 
     class Meta:
         proxy = True
