@@ -7,12 +7,16 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+import django_stubs_ext
 from kombu import Exchange
 from kombu import Queue as KombuQueue
 
 from plynx_site.conf import read_config
 from plynx_site.plugins import load_plugins
 from plynx_site.queues import Queue, all_queues
+
+# Lets generic Django classes be subscripted at run time (`ModelAdmin[Node]`) for the type checker.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PLYNX = read_config(os.environ, BASE_DIR)

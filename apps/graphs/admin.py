@@ -5,7 +5,7 @@ from django.contrib import admin
 from apps.graphs.models import NodeCache, NodeRun, Run
 
 
-class NodeRunInline(admin.TabularInline):
+class NodeRunInline(admin.TabularInline[NodeRun, Run]):
     model = NodeRun
     extra = 0
     fields = ("node_id", "title", "kind", "status", "attempt", "worker_id", "started_at", "finished_at")
@@ -15,7 +15,7 @@ class NodeRunInline(admin.TabularInline):
 
 
 @admin.register(Run)
-class RunAdmin(admin.ModelAdmin):
+class RunAdmin(admin.ModelAdmin[Run]):
     list_display = ["id", "title", "kind", "status", "author", "created_at", "finished_at"]
     list_filter = ["status", "kind", "created_at"]
     search_fields = ["id", "title", "description", "author__username", "workflow__id"]
@@ -27,7 +27,7 @@ class RunAdmin(admin.ModelAdmin):
 
 
 @admin.register(NodeRun)
-class NodeRunAdmin(admin.ModelAdmin):
+class NodeRunAdmin(admin.ModelAdmin[NodeRun]):
     list_display = ["node_id", "title", "kind", "status", "attempt", "run", "worker_id", "started_at", "finished_at"]
     list_filter = ["status", "kind", "worker_id"]
     search_fields = ["node_id", "title", "run__id", "celery_task_id", "cache_key"]
@@ -37,7 +37,7 @@ class NodeRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(NodeCache)
-class NodeCacheAdmin(admin.ModelAdmin):
+class NodeCacheAdmin(admin.ModelAdmin[NodeCache]):
     list_display = ["key", "node_id", "run", "removed", "protected", "created_at"]
     list_filter = ["removed", "protected", "created_at"]
     search_fields = ["key", "node_id", "run__id"]

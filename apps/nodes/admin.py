@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from apps.nodes.models import Node, Operation, WorkerState, Workflow
 
 
-class _NodeAdmin(admin.ModelAdmin):
+class _NodeAdmin(admin.ModelAdmin[Node]):
     list_display = ["title", "kind", "node_status", "author", "starred", "created_at", "updated_at"]
     list_filter = ["node_status", "kind", "starred", "created_at"]
     search_fields = ["id", "title", "description", "author__username"]
@@ -38,7 +38,7 @@ class WorkflowAdmin(_NodeAdmin):
 
 
 @admin.register(WorkerState)
-class WorkerStateAdmin(admin.ModelAdmin):
+class WorkerStateAdmin(admin.ModelAdmin[WorkerState]):
     list_display = ["worker_id", "host", "concurrency", "last_heartbeat", "started_at"]
     list_filter = ["host", "last_heartbeat"]
     search_fields = ["worker_id", "host"]

@@ -16,7 +16,7 @@ from apps.nodes.documents import (
 from plynx_site.ids import new_object_id, validate_object_id
 
 
-def _id_field() -> models.CharField:
+def _id_field() -> models.CharField[str, str]:
     return models.CharField(
         primary_key=True, max_length=24, default=new_object_id, editable=False, validators=[validate_object_id]
     )

@@ -4,7 +4,7 @@ from apps.resources.models import Resource
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
+class ResourceAdmin(admin.ModelAdmin[Resource]):
     list_display = ["id", "original_name", "file_type", "size", "author", "created_at"]
     list_filter = ["file_type", "created_at"]
     search_fields = ["id", "original_name", "sha256", "author__username"]

@@ -20,7 +20,7 @@ class _PoliciesField(forms.MultipleChoiceField):
         super().__init__(choices=IAMPolicy.choices, widget=forms.CheckboxSelectMultiple, required=False, **kwargs)
 
 
-class UserChangeAdminForm(UserChangeForm):
+class UserChangeAdminForm(UserChangeForm[User]):
     policies = _PoliciesField()
 
     class Meta:
@@ -28,14 +28,14 @@ class UserChangeAdminForm(UserChangeForm):
         fields = "__all__"
 
 
-class UserCreationAdminForm(BaseUserCreationForm):
+class UserCreationAdminForm(BaseUserCreationForm[User]):
     class Meta:
         model = User
         fields = ["username", "email"]
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin[User]):
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
     fieldsets = (
