@@ -13,6 +13,7 @@ import threading
 import time
 
 from django.core.validators import RegexValidator
+from django.db import models
 
 OBJECT_ID_PATTERN = r"^[0-9a-f]{24}$"
 _OBJECT_ID_RE = re.compile(OBJECT_ID_PATTERN)
@@ -35,3 +36,10 @@ def new_object_id() -> str:
 
 def is_object_id(value: object) -> bool:
     return isinstance(value, str) and bool(_OBJECT_ID_RE.match(value))
+
+
+def object_id_field() -> models.CharField[str, str]:
+    """The primary key of operations, workflows, runs and resources: a server-made object id."""
+    return models.CharField(
+        primary_key=True, max_length=24, default=new_object_id, editable=False, validators=[validate_object_id]
+    )

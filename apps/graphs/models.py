@@ -8,7 +8,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 
 from apps.graphs.choices import GRAPH_FINISHED_STATUSES, NODE_FINISHED_STATUSES, GraphRunningStatus, NodeRunningStatus
-from plynx_site.ids import new_object_id, validate_object_id
+from plynx_site.ids import object_id_field, validate_object_id
 
 
 class Run(models.Model):
@@ -20,9 +20,7 @@ class Run(models.Model):
     authoritative cancel flag: workers check it before and while they run a node.
     """
 
-    id = models.CharField(
-        primary_key=True, max_length=24, default=new_object_id, editable=False, validators=[validate_object_id]
-    )
+    id = object_id_field()
     workflow = models.ForeignKey("nodes.Node", on_delete=models.SET_NULL, null=True, blank=True, related_name="runs")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="runs")
     kind = models.CharField(max_length=64)

@@ -13,13 +13,7 @@ from apps.nodes.documents import (
     validate_parameters,
     validate_sub_nodes,
 )
-from plynx_site.ids import new_object_id, validate_object_id
-
-
-def _id_field() -> models.CharField[str, str]:
-    return models.CharField(
-        primary_key=True, max_length=24, default=new_object_id, editable=False, validators=[validate_object_id]
-    )
+from plynx_site.ids import object_id_field
 
 
 class Node(models.Model):
@@ -32,7 +26,7 @@ class Node(models.Model):
     operation it was made from, linked to one another through their inputs' values.
     """
 
-    id = _id_field()
+    id = object_id_field()
     kind = models.CharField(max_length=64)
     title = models.CharField(max_length=255, default="Title")
     description = models.TextField(blank=True, default="")

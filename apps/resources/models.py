@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 
-from plynx_site.ids import new_object_id, validate_object_id
+from plynx_site.ids import object_id_field
 
 validate_sha256 = RegexValidator(r"^[0-9a-f]{64}$", "Enter a SHA-256 digest of 64 lowercase hexadecimal digits.")
 
@@ -27,9 +27,7 @@ class Resource(models.Model):
     produced what another already did); each keeps its own name, type and author.
     """
 
-    id = models.CharField(
-        primary_key=True, max_length=24, default=new_object_id, editable=False, validators=[validate_object_id]
-    )
+    id = object_id_field()
     sha256 = models.CharField(max_length=64, validators=[validate_sha256])
     size = models.PositiveBigIntegerField()
     file_type = models.CharField(max_length=64, default="file")
