@@ -60,6 +60,10 @@ class PlynxConfig:
     plugins_path: Path | None
     log_level: str
     worker_concurrency: int
+    node_lease_seconds: int
+    node_max_attempts: int
+    requeue_after_seconds: int
+    sweep_interval_seconds: int
 
     @property
     def multi_user(self) -> bool:
@@ -204,4 +208,8 @@ def read_config(environ: Mapping[str, str], base_dir: Path) -> PlynxConfig:
         plugins_path=plugins_path,
         log_level=env_choice(environ, "PLYNX_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
         worker_concurrency=env_int(environ, "PLYNX_WORKER_CONCURRENCY", 4, minimum=1, maximum=256),
+        node_lease_seconds=env_int(environ, "PLYNX_NODE_LEASE_SECONDS", 20, minimum=3, maximum=3600),
+        node_max_attempts=env_int(environ, "PLYNX_NODE_MAX_ATTEMPTS", 3, minimum=1, maximum=100),
+        requeue_after_seconds=env_int(environ, "PLYNX_REQUEUE_AFTER_SECONDS", 15, minimum=1, maximum=86400),
+        sweep_interval_seconds=env_int(environ, "PLYNX_SWEEP_INTERVAL_SECONDS", 5, minimum=1, maximum=3600),
     )

@@ -199,6 +199,18 @@ CELERY_TASK_SEND_SENT_EVENT = True
 # The longest a node may run (its `_timeout` is capped by this) plus a margin: Redis must not
 # hand an unacknowledged message to a second worker while the first still runs it.
 PLYNX_MAX_NODE_TIMEOUT_SECONDS = 24 * 3600
+# A running node's lease, renewed by its worker twice a second; when it lapses the node is taken
+# to be lost and is sent again (up to the attempt limit). The sweeper looks every few seconds.
+PLYNX_NODE_LEASE_SECONDS = PLYNX.node_lease_seconds
+PLYNX_NODE_MAX_ATTEMPTS = PLYNX.node_max_attempts
+# A queued node unclaimed this long, while its queue is empty, had its message lost: send it again.
+PLYNX_REQUEUE_AFTER_SECONDS = PLYNX.requeue_after_seconds
+PLYNX_SWEEP_INTERVAL_SECONDS = PLYNX.sweep_interval_seconds
+PLYNX_WORKER_HEARTBEAT_SECONDS = 5
+PLYNX_WORKER_EXPIRY_SECONDS = 60
+CELERY_BEAT_SCHEDULE = {
+    "sweep-runs": {"task": "plynx.sweep_runs", "schedule": PLYNX_SWEEP_INTERVAL_SECONDS, "options": {"expires": 30}},
+}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": PLYNX_MAX_NODE_TIMEOUT_SECONDS + 3600}
 CELERY_TIMEZONE = TIME_ZONE
 # A worker started without -Q consumes every queue; a worker per kind uses -Q plynx.<kind>.

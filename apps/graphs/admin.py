@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from apps.graphs.models import NodeCache, NodeRun, Run
+from apps.graphs.models import NodeCache, NodeRun, NodeRunAttempt, Run
 
 
 class NodeRunInline(admin.TabularInline[NodeRun, Run]):
@@ -44,3 +44,11 @@ class NodeCacheAdmin(admin.ModelAdmin[NodeCache]):
     raw_id_fields = ["run"]
     readonly_fields = ["created_at", "updated_at"]
     date_hierarchy = "created_at"
+
+
+@admin.register(NodeRunAttempt)
+class NodeRunAttemptAdmin(admin.ModelAdmin[NodeRunAttempt]):
+    list_display = ["node_run", "attempt", "worker_id", "outcome", "started_at", "finished_at"]
+    list_filter = ["outcome", "worker_id"]
+    search_fields = ["worker_id", "node_run__node_id", "node_run__run__id"]
+    raw_id_fields = ["node_run"]

@@ -14,10 +14,12 @@ from plynx_site.ids import object_id_field, validate_object_id
 class Run(models.Model):
     """One execution of a workflow.
 
-    ``graph`` is a frozen copy of the workflow as it was started (title, description, kind,
-    parameters and sub-nodes), so later edits of the workflow never change what a run was.
-    The live state of each node is a ``NodeRun`` row. ``cancel_requested_at`` is the
-    authoritative cancel flag: workers check it before and while they run a node.
+    A run is a frozen copy of the workflow as it was started: ``graph`` holds the workflow's own
+    fields (title, description, kind, parameters) and each node is a ``NodeRun`` row holding the
+    node's frozen document (``spec``) and its live state, so later edits of the workflow never
+    change what a run was and a status change rewrites one small row.
+    ``cancel_requested_at`` is the authoritative cancel flag: workers check it before and while
+    they run a node. A composite operation runs as a child run of the node that uses it.
     """
 
     id = object_id_field()
@@ -28,6 +30,14 @@ class Run(models.Model):
     description = models.TextField(blank=True, default="")
     status = models.CharField(max_length=32, choices=GraphRunningStatus.choices, default=GraphRunningStatus.CREATED)
     graph = models.JSONField(default=dict)
+    parent_node_run = models.ForeignKey(
+        "NodeRun",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="child_runs",
+        help_text="For the run of a composite operation: the node of the outer run it serves.",
+    )
     cancel_requested_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -107,11 +117,14 @@ class NodeRun(models.Model):
     node_id = models.CharField(max_length=24, validators=[validate_object_id])
     kind = models.CharField(max_length=64)
     title = models.CharField(max_length=255, blank=True, default="")
+    spec = models.JSONField(default=dict, help_text="The node's frozen document (apps.nodes.documents.SubNode).")
+    downstream = models.JSONField(default=list, blank=True, help_text="Ids of the nodes this one feeds.")
     status = models.CharField(max_length=32, choices=NodeRunningStatus.choices, default=NodeRunningStatus.CREATED)
-    attempt = models.PositiveIntegerField(default=0)
+    attempt = models.PositiveIntegerField(default=0, help_text="Dispatches so far; the current one's token.")
     outputs = models.JSONField(default=dict, blank=True, help_text="Output name → resource id.")
     logs = models.JSONField(default=dict, blank=True, help_text="Log name → resource id.")
     cache_key = models.CharField(max_length=64, blank=True, default="")
+    cache_key_parts = models.JSONField(default=dict, blank=True, help_text="Digest of each part of the key.")
     restored_from = models.ForeignKey(
         NodeCache, on_delete=models.SET_NULL, null=True, blank=True, related_name="restored_node_runs"
     )
@@ -153,3 +166,35 @@ class NodeRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title or self.node_id} in run {self.run_id} ({self.status})"
+
+
+class NodeRunAttempt(models.Model):
+    """One dispatch of a node to a worker: who ran it, when, and how it ended."""
+
+    class Outcome(models.TextChoices):
+        RUNNING = "RUNNING"
+        SUCCESS = "SUCCESS"
+        FAILED = "FAILED"
+        CANCELED = "CANCELED"
+        LOST = "LOST", "Lost (worker gone)"
+
+    node_run = models.ForeignKey(NodeRun, on_delete=models.CASCADE, related_name="attempts")
+    attempt = models.PositiveIntegerField()
+    worker_id = models.CharField(max_length=255)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.RUNNING)
+    error = models.TextField(blank=True, default="")
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["node_run", "attempt"]
+        constraints = [
+            models.UniqueConstraint(fields=["node_run", "attempt"], name="graphs_noderunattempt_once"),
+            models.CheckConstraint(
+                condition=models.Q(outcome__in=["RUNNING", "SUCCESS", "FAILED", "CANCELED", "LOST"]),
+                name="graphs_noderunattempt_outcome_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"attempt {self.attempt} of {self.node_run_id} on {self.worker_id} ({self.outcome})"

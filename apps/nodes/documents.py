@@ -15,12 +15,14 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     StrictBool,
     StrictFloat,
     StrictInt,
     StringConstraints,
     TypeAdapter,
     ValidationError,
+    model_serializer,
     model_validator,
 )
 
@@ -46,6 +48,15 @@ class InputValue(_Document):
     output_id: Name | None = None
     resource_id: ObjectId | None = None
     value: StrictInt | StrictFloat | StrictBool | str | None = None
+
+    @model_serializer(mode="wrap")
+    def _only_the_source(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if self.node_id is not None:
+            return {"node_id": data["node_id"], "output_id": data["output_id"]}
+        if self.resource_id is not None:
+            return {"resource_id": data["resource_id"]}
+        return {"value": data["value"]}
 
     @model_validator(mode="after")
     def _one_source(self) -> InputValue:

@@ -1,0 +1,64 @@
+"""The node cache: finding a finished node's results again, storing them, cleaning them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+
+from apps.graphs.models import NodeCache, NodeRun
+from apps.graphs.selectors import node_cache_list
+from apps.resources.services import resource_artifacts_exist
+
+
+@dataclass(frozen=True)
+class CacheCleanResult:
+    deleted: int
+    protected_kept: int
+
+
+def node_cache_lookup(*, keys: Iterable[str]) -> dict[str, NodeCache]:
+    """Live entries for ``keys`` whose artifacts all still exist.
+
+    An entry whose artifacts are gone is marked removed (unless protected) and is a miss.
+    """
+    found: dict[str, NodeCache] = {}
+    for entry in NodeCache.objects.filter(key__in=set(keys), removed=False):
+        if resource_artifacts_exist([*entry.outputs.values(), *entry.logs.values()]):
+            found[entry.key] = entry
+        else:
+            NodeCache.objects.filter(pk=entry.pk, protected=False).update(removed=True)
+    return found
+
+
+def node_cache_store(*, node_run: NodeRun) -> NodeCache | None:
+    """Remember a successful node's outputs and logs under its cache key (first one wins)."""
+    if not node_run.cache_key:
+        return None
+    try:
+        with transaction.atomic():
+            return NodeCache.objects.create(
+                key=node_run.cache_key,
+                run_id=node_run.run_id,
+                node_id=node_run.node_id,
+                outputs=node_run.outputs,
+                logs=node_run.logs,
+            )
+    except IntegrityError:
+        # Another run stored the same key first; its results are the same by construction.
+        return None
+
+
+def node_cache_clean(*, start: datetime | None = None, end: datetime | None = None) -> CacheCleanResult:
+    """Delete the cache entries created in ``[start, end]``, except protected ones.
+
+    A deleted entry can no longer answer for a node; the artifacts themselves stay, since runs
+    and other entries may share them (artifacts are content-addressed).
+    """
+    with transaction.atomic():
+        entries = node_cache_list(start=start, end=end)
+        protected = entries.filter(protected=True).count()
+        deleted, _ = entries.filter(protected=False).delete()
+    return CacheCleanResult(deleted=deleted, protected_kept=protected)

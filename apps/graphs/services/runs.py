@@ -1,0 +1,667 @@
+"""Starting, advancing, finishing and canceling runs: the one shell around the pure engine.
+
+Every write that moves a run forward happens with the run's row locked (``select_for_update``),
+so two nodes finishing at once never both release a shared successor; each node transition is
+also a conditional update on its expected status and attempt, so a duplicated or late message
+changes nothing. Tasks are sent after commit.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from apps.graphs import engine
+from apps.graphs.choices import GraphRunningStatus, NodeRunningStatus
+from apps.graphs.conversion import engine_graph, engine_node
+from apps.graphs.models import NodeRun, NodeRunAttempt, Run
+from apps.graphs.services.cache import node_cache_lookup, node_cache_store
+from apps.graphs.services.dispatch import Dispatch, new_task_id, revoke_after_commit, send_after_commit
+from apps.nodes.documents import SUB_NODES, SubNode, parse_list
+from apps.nodes.executors.registry import executor_for_kind
+from apps.nodes.models import Node
+from apps.nodes.parameters import CACHEABLE, DEFAULT_TIMEOUT_SECONDS, TIMEOUT
+from apps.resources.models import Resource
+from apps.users.models import User
+
+logger = logging.getLogger(__name__)
+S = engine.NodeState
+
+
+class RunValidationFailed(Exception):
+    """The graph cannot run; ``error`` is the validation tree."""
+
+    def __init__(self, error: engine.ValidationError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+@dataclass(frozen=True)
+class ResolvedInput:
+    """One slot of an input, resolved to a stored resource or a raw value."""
+
+    resource_id: str | None
+    value: Any
+    file_type: str
+    sha256: str = ""
+
+
+@dataclass(frozen=True)
+class ClaimedNode:
+    """A node a worker now owns (status RUNNING under ``attempt``), with its inputs resolved."""
+
+    node_run_id: int
+    run_id: str
+    author_id: int
+    node_id: str
+    attempt: int
+    spec: SubNode
+    inputs: dict[str, list[ResolvedInput]]
+    timeout_seconds: int
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _static_kinds() -> set[str]:
+    return {o.kind for o in settings.PLYNX_PLUGINS.operations if o.is_static}
+
+
+def _parameter(spec: SubNode, name: str, default: Any) -> Any:
+    return next((p.value for p in spec.parameters if p.name == name), default)
+
+
+def _timeout_seconds(spec: SubNode) -> int:
+    timeout = int(_parameter(spec, TIMEOUT, DEFAULT_TIMEOUT_SECONDS))
+    return max(1, min(timeout, settings.PLYNX_MAX_NODE_TIMEOUT_SECONDS))
+
+
+def _cacheable(spec: SubNode) -> bool:
+    return bool(_parameter(spec, CACHEABLE, True))
+
+
+def _spec(row: NodeRun) -> SubNode:
+    parsed = getattr(row, "_parsed_spec", None)
+    if parsed is None:
+        parsed = SubNode.model_validate(row.spec)
+        row._parsed_spec = parsed  # type: ignore[attr-defined]
+    return parsed
+
+
+def _engine_node(row: NodeRun) -> engine.Node:
+    return engine_node(_spec(row), static=row.status == NodeRunningStatus.STATIC)
+
+
+def _state(row: NodeRun) -> engine.NodeState:
+    return engine.NodeState(row.status)
+
+
+def _load_rows(run: Run, node_ids: Iterable[str]) -> dict[str, NodeRun]:
+    return {row.node_id: row for row in NodeRun.objects.filter(run=run, node_id__in=set(node_ids))}
+
+
+def _resources(ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """Resource id → (file type, sha256)."""
+    return {
+        pk: (file_type, sha256)
+        for pk, file_type, sha256 in Resource.objects.filter(pk__in=set(ids)).values_list("pk", "file_type", "sha256")
+    }
+
+
+def _resolve_inputs(
+    spec: SubNode, rows: Mapping[str, NodeRun], resources: Mapping[str, tuple[str, str]]
+) -> dict[str, list[ResolvedInput]]:
+    """Each input's slots as resources or values, from the upstream rows' outputs."""
+    resolved: dict[str, list[ResolvedInput]] = {}
+    for port in spec.inputs:
+        slots = []
+        for value in port.values:
+            if value.node_id is not None:
+                upstream = rows[value.node_id]
+                resource_id = upstream.outputs.get(value.output_id or "")
+                if resource_id is None:
+                    raise LookupError(
+                        f"input {port.name!r}: node {upstream.title or upstream.node_id!r} "
+                        f"produced no output {value.output_id!r}"
+                    )
+                file_type, sha256 = resources.get(resource_id, ("", ""))
+                slots.append(ResolvedInput(resource_id, None, file_type, sha256))
+            elif value.resource_id is not None:
+                file_type, sha256 = resources.get(value.resource_id, ("", ""))
+                slots.append(ResolvedInput(value.resource_id, None, file_type, sha256))
+            else:
+                slots.append(ResolvedInput(None, value.value, port.file_types[0]))
+        resolved[port.name] = slots
+    return resolved
+
+
+def _upstream_resource_ids(specs: Iterable[SubNode], rows: Mapping[str, NodeRun]) -> set[str]:
+    ids: set[str] = set()
+    for spec in specs:
+        for port in spec.inputs:
+            for value in port.values:
+                if value.node_id is not None and value.node_id in rows:
+                    resource_id = rows[value.node_id].outputs.get(value.output_id or "")
+                    if resource_id:
+                        ids.add(resource_id)
+                elif value.resource_id is not None:
+                    ids.add(value.resource_id)
+    return ids
+
+
+def _cache_key(row: NodeRun, inputs: Mapping[str, list[ResolvedInput]]) -> engine.CacheKey:
+    spec = _spec(row)
+    parameters: dict[str, Any] = {p.name: p.value for p in spec.parameters}
+    if spec.nodes:
+        parameters["__nodes__"] = [node.model_dump(mode="json", by_alias=True) for node in spec.nodes]
+    return engine.cache_key(
+        kind=spec.kind,
+        executor_version=executor_for_kind(spec.kind).version,
+        parameters=parameters,
+        outputs=[(o.name, o.file_type) for o in spec.outputs],
+        inputs=[
+            (port.name, [slot.sha256 if slot.resource_id else f"value:{slot.value!r}" for slot in inputs[port.name]])
+            for port in spec.inputs
+        ],
+    )
+
+
+# --- creating and starting runs --------------------------------------------------------------
+
+
+def _validation_problems(
+    docs: Sequence[SubNode], graph: engine.Graph, resources: Mapping[str, tuple[str, str]], bound: Iterable[str]
+) -> list[engine.ValidationError]:
+    """Problems the engine cannot see: references to resources that do not exist, unbound files."""
+    problems = []
+    bound_outputs = set(bound)
+    for doc in docs:
+        node_problems = []
+        for port in doc.inputs:
+            for value in port.values:
+                if value.resource_id is not None and value.resource_id not in resources:
+                    node_problems.append(
+                        engine.ValidationError(
+                            engine.ValidationTarget.INPUT,
+                            port.name,
+                            engine.ValidationCode.INVALID_VALUE,
+                            message=(
+                                f"input {port.name!r} of {doc.title!r} names a missing resource {value.resource_id}"
+                            ),
+                        )
+                    )
+        if graph.by_id[doc.id].static:
+            for output in doc.outputs:
+                if doc.id == engine.COMPOSITE_INPUT_ID and output.name in bound_outputs:
+                    continue
+                if output.resource_id is None or output.resource_id not in resources:
+                    node_problems.append(
+                        engine.ValidationError(
+                            engine.ValidationTarget.PROPERTY,
+                            output.name,
+                            engine.ValidationCode.MISSING_INPUT,
+                            message=f"file node {doc.title!r} has no uploaded resource for output {output.name!r}",
+                        )
+                    )
+        if node_problems:
+            problems.append(
+                engine.ValidationError(
+                    engine.ValidationTarget.NODE,
+                    doc.id,
+                    engine.ValidationCode.IN_DEPENDENTS,
+                    children=tuple(node_problems),
+                    message=f"{doc.title!r} has {len(node_problems)} problem(s)",
+                )
+            )
+    return problems
+
+
+def graph_validate(
+    *, docs: Sequence[SubNode], graph_id: str = "", bound_inputs: Iterable[str] = ()
+) -> tuple[engine.Graph, engine.ValidationError | None]:
+    """The engine graph of ``docs`` and every problem keeping it from running (None if none)."""
+    resource_ids = {v.resource_id for d in docs for p in d.inputs for v in p.values if v.resource_id}
+    resource_ids |= {o.resource_id for d in docs for o in d.outputs if o.resource_id}
+    resources = _resources(resource_ids)
+    originals = {d.original_node_id for d in docs if d.original_node_id}
+    statuses = dict(Node.objects.filter(pk__in=originals).values_list("pk", "node_status"))
+    graph = engine_graph(
+        docs,
+        graph_id=graph_id,
+        static_kinds=_static_kinds(),
+        node_statuses=statuses,
+        resource_types={pk: file_type for pk, (file_type, _) in resources.items()},
+    )
+    special = {d.kind for d in docs if d.id in (engine.COMPOSITE_INPUT_ID, engine.COMPOSITE_OUTPUT_ID)}
+    error = engine.validate(graph, known_kinds={*settings.PLYNX_PLUGINS.operation_kinds, *special})
+    extra = _validation_problems(docs, graph, resources, bound_inputs)
+    if extra:
+        children = (*(error.children if error else ()), *extra)
+        error = engine.ValidationError(
+            engine.ValidationTarget.GRAPH,
+            graph_id,
+            engine.ValidationCode.IN_DEPENDENTS,
+            children=children,
+            message=f"the workflow has {len(children)} problem(s)",
+        )
+    return graph, error
+
+
+def run_create(*, workflow: Node, author: User) -> Run:
+    """Freeze ``workflow`` into a new run and start it. Raises RunValidationFailed if it cannot run."""
+    docs = parse_list(SUB_NODES, workflow.nodes, "nodes")
+    header = {
+        "title": workflow.title,
+        "description": workflow.description,
+        "kind": workflow.kind,
+        "parameters": workflow.parameters,
+        "workflow_id": workflow.id,
+    }
+    with transaction.atomic():
+        return _run_create(header=header, docs=docs, author=author, workflow=workflow)
+
+
+def _run_create(
+    *,
+    header: dict[str, Any],
+    docs: Sequence[SubNode],
+    author: User,
+    workflow: Node | None = None,
+    parent_node_run: NodeRun | None = None,
+    input_bindings: Mapping[str, str] | None = None,
+) -> Run:
+    bindings = dict(input_bindings or {})
+    graph, error = graph_validate(docs=docs, graph_id=workflow.id if workflow else "", bound_inputs=bindings)
+    if error is not None:
+        raise RunValidationFailed(error)
+    run = Run.objects.create(
+        workflow=workflow,
+        author=author,
+        kind=header["kind"],
+        title=header["title"][:255],
+        description=header.get("description", ""),
+        graph=header,
+        status=GraphRunningStatus.READY,
+        parent_node_run=parent_node_run,
+    )
+    rows = []
+    for doc in docs:
+        outputs: dict[str, str] = {}
+        status = NodeRunningStatus.CREATED
+        if doc.id == engine.COMPOSITE_INPUT_ID:
+            status, outputs = NodeRunningStatus.STATIC, bindings
+        elif graph.by_id[doc.id].static:
+            status = NodeRunningStatus.STATIC
+            outputs = {o.name: o.resource_id for o in doc.outputs if o.resource_id}
+        rows.append(
+            NodeRun(
+                run=run,
+                node_id=doc.id,
+                kind=doc.kind,
+                title=doc.title,
+                spec=doc.model_dump(mode="json", by_alias=True),
+                downstream=sorted(graph.downstream[doc.id]),
+                status=status,
+                outputs=outputs,
+            )
+        )
+    NodeRun.objects.bulk_create(rows, batch_size=500)
+    by_id = {row.node_id: row for row in rows}
+    for row, doc in zip(rows, docs, strict=True):
+        row._parsed_spec = doc  # type: ignore[attr-defined]
+    ready = engine.ready_nodes(graph, {row.node_id: _state(row) for row in rows})
+    run = Run.objects.select_for_update().get(pk=run.pk)
+    _dispatch_ready(run, [by_id[node_id] for node_id in ready], by_id)
+    _refresh_run_state(run)
+    logger.info("run created run=%s nodes=%d ready=%d", run.pk, len(rows), len(ready))
+    return run
+
+
+def _dispatch_ready(run: Run, ready: list[NodeRun], known: dict[str, NodeRun]) -> None:
+    """Start the ready nodes: from the cache when it can answer, else by sending them to workers.
+
+    Restoring a node releases its children, which are handled in the next round.
+    """
+    if run.cancel_requested_at is not None:
+        return
+    now = timezone.now()
+    dispatches: list[Dispatch] = []
+    pending = ready
+    while pending:
+        specs = [_spec(row) for row in pending]
+        resources = _resources(_upstream_resource_ids(specs, known))
+        keyed: list[tuple[NodeRun, dict[str, list[ResolvedInput]], engine.CacheKey | None]] = []
+        failed: list[tuple[NodeRun, str]] = []
+        for row, spec in zip(pending, specs, strict=True):
+            try:
+                inputs = _resolve_inputs(spec, known, resources)
+            except LookupError as error:
+                failed.append((row, str(error)))
+                continue
+            key = _cache_key(row, inputs) if row.node_id != engine.COMPOSITE_OUTPUT_ID else None
+            keyed.append((row, inputs, key))
+        hits = node_cache_lookup(keys=[k.key for row, _, k in keyed if k and _cacheable(_spec(row))])
+        released: list[NodeRun] = []
+        queued: list[NodeRun] = []
+        for row, error in failed:
+            _finish_in_control_plane(row, NodeRunningStatus.FAILED, error=error, now=now)
+        for row, inputs, key in keyed:
+            spec = _spec(row)
+            if key is not None:
+                row.cache_key, row.cache_key_parts = key.key, key.parts
+            hit = hits.get(key.key) if key is not None and _cacheable(spec) else None
+            if row.node_id == engine.COMPOSITE_OUTPUT_ID:
+                outputs = {
+                    name: slots[0].resource_id for name, slots in inputs.items() if slots and slots[0].resource_id
+                }
+                _finish_in_control_plane(row, NodeRunningStatus.SUCCESS, outputs=outputs, now=now)
+                released.append(row)
+            elif hit is not None:
+                row.restored_from = hit
+                _finish_in_control_plane(
+                    row, NodeRunningStatus.RESTORED, outputs=hit.outputs, logs=hit.logs, now=now, restored_from=hit
+                )
+                released.append(row)
+            elif executor_for_kind(spec.kind).runs_in_control_plane:
+                _start_composite(run, row, inputs, now=now)
+            else:
+                row.status = NodeRunningStatus.IN_QUEUE
+                row.attempt += 1
+                row.queued_at = now
+                row.celery_task_id = new_task_id()
+                queued.append(row)
+        if queued:
+            NodeRun.objects.bulk_update(
+                queued,
+                ["status", "attempt", "queued_at", "celery_task_id", "cache_key", "cache_key_parts"],
+                batch_size=500,
+            )
+            dispatches.extend(
+                Dispatch(row.pk, row.attempt, row.kind, row.celery_task_id, run.pk, row.node_id) for row in queued
+            )
+        pending = _released_children(run, released, known)
+    send_after_commit(dispatches)
+
+
+def _released_children(run: Run, finished: list[NodeRun], known: dict[str, NodeRun]) -> list[NodeRun]:
+    """The children of ``finished`` (all succeeded) that are now ready; loads what it needs into ``known``."""
+    if not finished:
+        return []
+    children_ids = {child for row in finished for child in row.downstream}
+    missing = children_ids - known.keys()
+    known.update(_load_rows(run, missing))
+    parent_ids = {
+        value.node_id
+        for child in children_ids
+        for port in _spec(known[child]).inputs
+        for value in port.values
+        if value.node_id is not None
+    }
+    known.update(_load_rows(run, parent_ids - known.keys()))
+    nodes = tuple(
+        _engine_node(known[node_id])
+        for node_id in {*children_ids, *parent_ids, *(r.node_id for r in finished)}
+        if node_id in known
+    )
+    graph = engine.Graph(nodes=nodes)
+    states = {node.id: _state(known[node.id]) for node in nodes}
+    ready: dict[str, NodeRun] = {}
+    for row in finished:
+        for node_id in engine.released_by(graph, row.node_id, states):
+            ready[node_id] = known[node_id]
+            # Mark as taken so a second finished parent in this batch does not release it again.
+            states[node_id] = S.IN_QUEUE
+    return list(ready.values())
+
+
+def _finish_in_control_plane(
+    row: NodeRun,
+    status: NodeRunningStatus,
+    *,
+    now: Any,
+    outputs: Mapping[str, str] | None = None,
+    logs: Mapping[str, str] | None = None,
+    error: str = "",
+    restored_from: Any = None,
+) -> None:
+    """Finish a node that needs no worker (cache hit, composite output, unresolvable input)."""
+    row.status = status
+    row.outputs = dict(outputs or {})
+    row.logs = dict(logs or {})
+    row.error = error
+    row.started_at = row.started_at or now
+    row.finished_at = now
+    row.save(
+        update_fields=[
+            "status",
+            "outputs",
+            "logs",
+            "error",
+            "started_at",
+            "finished_at",
+            "cache_key",
+            "cache_key_parts",
+            "restored_from",
+            "updated_at",
+        ]
+    )
+
+
+def _start_composite(run: Run, row: NodeRun, inputs: Mapping[str, list[ResolvedInput]], *, now: Any) -> None:
+    """Run a composite operation as a child run; the node finishes when that run does."""
+    spec = _spec(row)
+    row.status = NodeRunningStatus.RUNNING
+    row.attempt += 1
+    row.started_at = row.queued_at = now
+    row.save(
+        update_fields=["status", "attempt", "started_at", "queued_at", "cache_key", "cache_key_parts", "updated_at"]
+    )
+    bindings: dict[str, str] = {}
+    for name, slots in inputs.items():
+        if len(slots) == 1 and slots[0].resource_id:
+            bindings[name] = slots[0].resource_id
+        elif slots:
+            _finish_in_control_plane(
+                row,
+                NodeRunningStatus.FAILED,
+                now=now,
+                error=f"input {name!r} of a composite operation takes exactly one resource",
+            )
+            return
+    header = {"title": spec.title, "description": spec.description, "kind": spec.kind, "parameters": []}
+    try:
+        with transaction.atomic():
+            _run_create(header=header, docs=spec.nodes, author=run.author, parent_node_run=row, input_bindings=bindings)
+    except RunValidationFailed as failure:
+        problems = "; ".join(leaf.message for leaf in failure.error.leaves())
+        _finish_in_control_plane(row, NodeRunningStatus.FAILED, now=now, error=f"composite cannot run: {problems}")
+
+
+def _refresh_run_state(run: Run) -> None:
+    """Recompute the run's status from its nodes' and store it if it changed."""
+    counts = {
+        engine.NodeState(item["status"]): item["n"]
+        for item in NodeRun.objects.filter(run=run).values("status").annotate(n=Count("id"))
+    }
+    state = engine.run_state(counts, cancel_requested=run.cancel_requested_at is not None)
+    if state.value == run.status:
+        return
+    now = timezone.now()
+    fields = {"status": state.value, "updated_at": now}
+    if run.started_at is None and state is not engine.RunState.READY:
+        fields["started_at"] = now
+    if state in engine.RUN_FINISHED:
+        fields["finished_at"] = now
+    Run.objects.filter(pk=run.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(run, name, value)
+    logger.info("run state run=%s status=%s", run.pk, state.value)
+    if state in engine.RUN_FINISHED and run.parent_node_run_id is not None:
+        _finish_composite_node(run)
+
+
+def _finish_composite_node(child: Run) -> None:
+    """A composite's run ended: finish the node it serves in the outer run and advance that run."""
+    row = NodeRun.objects.select_related("run").get(pk=child.parent_node_run_id)
+    parent = Run.objects.select_for_update().get(pk=row.run_id)
+    if child.status == GraphRunningStatus.SUCCESS:
+        output_row = NodeRun.objects.filter(run=child, node_id=engine.COMPOSITE_OUTPUT_ID).first()
+        status, outputs, error = NodeRunningStatus.SUCCESS, (output_row.outputs if output_row else {}), ""
+    elif child.status == GraphRunningStatus.CANCELED:
+        status, outputs, error = NodeRunningStatus.CANCELED, {}, "canceled"
+    else:
+        failed = NodeRun.objects.filter(run=child, status=NodeRunningStatus.FAILED).values_list("title", flat=True)
+        status, outputs, error = NodeRunningStatus.FAILED, {}, f"composite failed in: {', '.join(failed)}"
+    now = timezone.now()
+    updated = NodeRun.objects.filter(pk=row.pk, status=NodeRunningStatus.RUNNING).update(
+        status=status, outputs=outputs, error=error, finished_at=now, updated_at=now
+    )
+    if not updated:
+        return
+    row.refresh_from_db()
+    if status == NodeRunningStatus.SUCCESS and _cacheable(_spec(row)):
+        node_cache_store(node_run=row)
+    _after_node_finished(parent, row)
+
+
+def _after_node_finished(run: Run, row: NodeRun) -> None:
+    if row.status in (NodeRunningStatus.SUCCESS, NodeRunningStatus.RESTORED):
+        known = {row.node_id: row}
+        released = _released_children(run, [row], known)
+        _dispatch_ready(run, released, known)
+    _refresh_run_state(run)
+
+
+# --- what workers call -----------------------------------------------------------------------
+
+
+def node_run_claim(*, node_run_id: int, attempt: int, worker_id: str) -> ClaimedNode | None:
+    """Take a queued node for this worker, or None if it is not (any more) this attempt's to run.
+
+    A duplicate or late message, a canceled run, or an attempt superseded by a re-dispatch all
+    find nothing to claim.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = NodeRun.objects.filter(
+            pk=node_run_id, attempt=attempt, status=NodeRunningStatus.IN_QUEUE, run__cancel_requested_at__isnull=True
+        ).update(
+            status=NodeRunningStatus.RUNNING,
+            started_at=now,
+            worker_id=worker_id,
+            lease_expires_at=now + timedelta(seconds=settings.PLYNX_NODE_LEASE_SECONDS),
+            updated_at=now,
+        )
+        if not claimed:
+            return None
+        NodeRunAttempt.objects.create(node_run_id=node_run_id, attempt=attempt, worker_id=worker_id, started_at=now)
+    row = NodeRun.objects.select_related("run").get(pk=node_run_id)
+    spec = _spec(row)
+    parents = _load_rows(row.run, {v.node_id for p in spec.inputs for v in p.values if v.node_id})
+    resources = _resources(_upstream_resource_ids([spec], parents))
+    try:
+        inputs = _resolve_inputs(spec, parents, resources)
+    except LookupError as error:
+        node_run_finish(node_run_id=node_run_id, attempt=attempt, status=S.FAILED, error=str(error))
+        return None
+    return ClaimedNode(
+        node_run_id=row.pk,
+        run_id=row.run_id,
+        author_id=row.run.author_id,
+        node_id=row.node_id,
+        attempt=attempt,
+        spec=spec,
+        inputs=inputs,
+        timeout_seconds=_timeout_seconds(spec),
+    )
+
+
+def node_run_heartbeat(*, node_run_id: int, attempt: int) -> bool:
+    """Renew the lease of a running node; False when the node is no longer this attempt's."""
+    now = timezone.now()
+    return bool(
+        NodeRun.objects.filter(pk=node_run_id, attempt=attempt, status=NodeRunningStatus.RUNNING).update(
+            lease_expires_at=now + timedelta(seconds=settings.PLYNX_NODE_LEASE_SECONDS)
+        )
+    )
+
+
+def node_run_finish(
+    *,
+    node_run_id: int,
+    attempt: int,
+    status: engine.NodeState,
+    outputs: Mapping[str, str] | None = None,
+    logs: Mapping[str, str] | None = None,
+    error: str = "",
+) -> bool:
+    """Record how a running node ended and advance its run. False if the node was not ours to finish.
+
+    Safe to call twice: only the first call finds the node RUNNING under ``attempt``.
+    """
+    assert status in (S.SUCCESS, S.FAILED, S.CANCELED)
+    run_id = NodeRun.objects.filter(pk=node_run_id).values_list("run_id", flat=True).first()
+    if run_id is None:
+        return False
+    now = timezone.now()
+    with transaction.atomic():
+        run = Run.objects.select_for_update().get(pk=run_id)
+        updated = NodeRun.objects.filter(pk=node_run_id, attempt=attempt, status=NodeRunningStatus.RUNNING).update(
+            status=status.value,
+            outputs=dict(outputs or {}),
+            logs=dict(logs or {}),
+            error=error,
+            finished_at=now,
+            lease_expires_at=None,
+            updated_at=now,
+        )
+        if not updated:
+            logger.info("finish ignored node_run=%s attempt=%s status=%s", node_run_id, attempt, status)
+            return False
+        NodeRunAttempt.objects.filter(node_run_id=node_run_id, attempt=attempt).update(
+            outcome=status.value, finished_at=now, error=error
+        )
+        row = NodeRun.objects.get(pk=node_run_id)
+        if status is S.SUCCESS and _cacheable(_spec(row)):
+            node_cache_store(node_run=row)
+        _after_node_finished(run, row)
+    logger.info("node finished run=%s node=%s attempt=%s status=%s", run_id, row.node_id, attempt, status.value)
+    return True
+
+
+# --- cancel ----------------------------------------------------------------------------------
+
+
+def run_cancel(*, run: Run) -> Run:
+    """Cancel a run: queued and waiting nodes at once, running ones as soon as their worker notices.
+
+    The flag is written first and is authoritative: it works when no worker is online, and a
+    worker that picks a message of this run later refuses it.
+    """
+    with transaction.atomic():
+        locked = Run.objects.select_for_update().get(pk=run.pk)
+        if locked.status in (s.value for s in engine.RUN_FINISHED):
+            return locked
+        now = timezone.now()
+        if locked.cancel_requested_at is None:
+            locked.cancel_requested_at = now
+            Run.objects.filter(pk=locked.pk).update(cancel_requested_at=now, updated_at=now)
+        waiting = NodeRun.objects.filter(run=locked, status__in=[NodeRunningStatus.CREATED, NodeRunningStatus.IN_QUEUE])
+        task_ids = list(waiting.exclude(celery_task_id="").values_list("celery_task_id", flat=True))
+        waiting.update(status=NodeRunningStatus.CANCELED, finished_at=now, updated_at=now)
+        revoke_after_commit(task_ids)
+        children = list(
+            Run.objects.filter(parent_node_run__run=locked).exclude(status__in=[s.value for s in engine.RUN_FINISHED])
+        )
+        _refresh_run_state(locked)
+        if children:
+            transaction.on_commit(lambda: [run_cancel(run=child) for child in children])
+    return locked

@@ -1,0 +1,92 @@
+"""Creating resources from files and streams, reading them back, checking their bytes exist."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, BinaryIO
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from apps.resources.models import Resource, validate_original_name
+from apps.resources.storage import BlobInfo, blob_exists, blob_open, blob_put_path, blob_put_stream
+
+if TYPE_CHECKING:
+    from apps.users.models import User
+
+
+class ResourceErrorCode(StrEnum):
+    UNKNOWN_FILE_TYPE = "UNKNOWN_FILE_TYPE"
+    INVALID_NAME = "INVALID_NAME"
+
+
+class ResourceError(Exception):
+    """A resource that cannot be created; ``code`` says why, ``message`` says it to a person."""
+
+    def __init__(self, code: ResourceErrorCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _check(file_type: str, original_name: str) -> None:
+    if settings.PLYNX_PLUGINS.resource(file_type) is None:
+        known = ", ".join(settings.PLYNX_PLUGINS.resource_kinds)
+        raise ResourceError(
+            ResourceErrorCode.UNKNOWN_FILE_TYPE, f"Unknown file type {file_type!r}; expected one of: {known}."
+        )
+    max_length = Resource._meta.get_field("original_name").max_length
+    assert max_length is not None
+    if len(original_name) > max_length:
+        raise ResourceError(ResourceErrorCode.INVALID_NAME, f"The file name is longer than {max_length} characters.")
+    try:
+        validate_original_name(original_name)
+    except ValidationError as error:
+        raise ResourceError(ResourceErrorCode.INVALID_NAME, " ".join(error.messages)) from None
+
+
+def _create(blob: BlobInfo, file_type: str, original_name: str, author: User | None) -> Resource:
+    return Resource.objects.create(
+        sha256=blob.sha256,
+        size=blob.size,
+        storage_key=blob.key,
+        file_type=file_type,
+        original_name=original_name,
+        author=author,
+    )
+
+
+def resource_create_from_path(
+    *, path: Path, file_type: str, original_name: str = "", author: User | None = None
+) -> Resource:
+    """Store the file at ``path`` (once per content) and record it as a new resource.
+
+    ``original_name`` is kept as metadata only. ResourceError, before anything is stored, for an
+    unconfigured ``file_type`` or a name that could pass for a path.
+    """
+    _check(file_type, original_name)
+    return _create(blob_put_path(path), file_type, original_name, author)
+
+
+def resource_create_from_stream(
+    *, stream: IO[bytes], file_type: str, original_name: str = "", author: User | None = None
+) -> Resource:
+    """Like ``resource_create_from_path`` for the bytes ``stream`` yields (an upload, a download)."""
+    _check(file_type, original_name)
+    return _create(blob_put_stream(stream), file_type, original_name, author)
+
+
+def resource_open(resource: Resource) -> BinaryIO:
+    """A streaming reader of the resource's bytes; the caller closes it."""
+    return blob_open(resource.storage_key)
+
+
+def resource_artifacts_exist(resource_ids: Iterable[str]) -> bool:
+    """Whether every resource exists, and so do its bytes in storage (what a cache hit needs)."""
+    wanted = set(resource_ids)
+    keys = dict(Resource.objects.filter(id__in=wanted).values_list("id", "storage_key"))
+    if keys.keys() != wanted:
+        return False
+    return all(blob_exists(key) for key in set(keys.values()))
