@@ -17,9 +17,18 @@ from django.db import models
 
 OBJECT_ID_PATTERN = r"^[0-9a-f]{24}$"
 _OBJECT_ID_RE = re.compile(OBJECT_ID_PATTERN)
-_PROCESS_RANDOM = os.urandom(5)
-_counter = itertools.count(int.from_bytes(os.urandom(3), "big"))
 _lock = threading.Lock()
+
+
+def _reseed() -> None:
+    """New per-process randomness; forked children (worker pools) must not share the parent's."""
+    global _PROCESS_RANDOM, _counter
+    _PROCESS_RANDOM = os.urandom(5)
+    _counter = itertools.count(int.from_bytes(os.urandom(3), "big"))
+
+
+_reseed()
+os.register_at_fork(after_in_child=_reseed)
 
 validate_object_id = RegexValidator(OBJECT_ID_PATTERN, "Enter an id of 24 lowercase hexadecimal digits.")
 

@@ -234,7 +234,13 @@ def node_execute(*, node_run_id: int, attempt: int, worker_id: str) -> None:
             monitor.stop()
         if result.status == "SUCCESS" and monitor.cancel.is_set():
             result = ExecutionResult("CANCELED", "canceled")
-        stored_logs = _upload_logs(logs, author)
+        try:
+            stored_logs = _upload_logs(logs, author)
+        except Exception as error:
+            logger.exception("log upload failed run=%s node=%s", claimed.run_id, claimed.node_id)
+            stored_logs = {}
+            if result.status == "SUCCESS":
+                result, outputs = ExecutionResult("FAILED", f"could not store the logs: {error}"), {}
     node_run_finish(
         node_run_id=claimed.node_run_id,
         attempt=claimed.attempt,

@@ -35,8 +35,6 @@ from apps.resources.storage import CHUNK_SIZE
 
 # The earliest time a zip entry can carry: entries say nothing about when they were made.
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
-# Fixed, so the same zlib turns the same tree into the same bytes.
-ZIP_COMPRESS_LEVEL = 6
 # A raw value is a number, a colour or a short text; a bigger file is a mistake, not a value.
 RAW_MAX_BYTES = 1024 * 1024
 # Parsing JSON needs memory several times the document's size; larger outputs are stored unchecked.
@@ -145,15 +143,21 @@ def _zip_info(name: str, mode: int) -> zipfile.ZipInfo:
     return info
 
 
+def _raise(error: OSError) -> None:
+    # os.walk skips what it cannot read unless told otherwise; a partial zip would be wrong.
+    raise error
+
+
 def pack_directory(directory: Path, archive: Path) -> None:
     """Zip ``directory`` into ``archive`` deterministically.
 
     Entries are sorted by path, carry a fixed timestamp and their permission bits only (no owner,
-    no extra fields), and are compressed at a fixed level: the same tree gives the same bytes.
+    no extra fields), and are deflated at zlib's default level: the same tree gives the same bytes
+    (with the same zlib; another implementation such as zlib-ng may compress differently).
     Empty directories are kept. A symbolic link anywhere in the tree is refused.
     """
     entries: list[tuple[str, Path]] = []
-    for root, dirnames, filenames in os.walk(directory, followlinks=False):
+    for root, dirnames, filenames in os.walk(directory, onerror=_raise, followlinks=False):
         for name in dirnames + filenames:
             path = Path(root, name)
             relative = path.relative_to(directory).as_posix()
@@ -166,7 +170,7 @@ def pack_directory(directory: Path, archive: Path) -> None:
             else:
                 raise ResourceValueError(f"{relative} in directory {directory.name} is not a regular file; refused")
     entries.sort()
-    with zipfile.ZipFile(archive, "w", compresslevel=ZIP_COMPRESS_LEVEL) as bundle:
+    with zipfile.ZipFile(archive, "w") as bundle:
         for name, path in entries:
             status = path.stat()
             # Only the permission bits: setuid/setgid/sticky mean nothing once unpacked elsewhere.

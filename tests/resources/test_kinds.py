@@ -416,6 +416,14 @@ def test_a_symlink_inside_a_directory_output_is_refused(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
+def test_a_special_file_inside_a_directory_output_is_refused(tmp_path: Path) -> None:
+    source = _build_tree(tmp_path / "out")
+    os.mkfifo(source / "b" / "pipe")
+    with pytest.raises(ResourceValueError, match="b/pipe in directory out is not a regular file; refused"):
+        Directory.postprocess_output(source)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
 @pytest.mark.parametrize(
     ("name", "message"),
     [
