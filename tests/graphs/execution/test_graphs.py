@@ -137,7 +137,7 @@ def test_a_node_starts_as_soon_as_its_own_parents_finish() -> None:
         chain.append(
             bash(
                 f"c{index}",
-                "cat {{ inputs.in }} > {{ outputs.out }}; echo %d >> {{ outputs.out }}" % index,
+                "cat {{ inputs.in }} > {{ outputs.out }}; echo " + str(index) + " >> {{ outputs.out }}",
                 inputs=[inp("in", link(chain[-1], "out"))],
                 outputs=[out("out")],
             )
