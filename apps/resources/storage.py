@@ -160,6 +160,11 @@ class _FileSystemBackend(_Backend):
         shutil.copyfile(self.storage.path(key), path)
 
 
+def _is_missing(error: ClientError) -> bool:
+    # A GET of a missing object says NoSuchKey; a HEAD (before a download) can only say 404.
+    return bool(error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"))
+
+
 class _S3Backend(_Backend):
     """S3: exact keys and streamed bodies through the storage's boto3 resource."""
 
@@ -186,7 +191,7 @@ class _S3Backend(_Backend):
         try:
             response = self.storage.bucket.Object(self._object_key(key)).get()
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+            if _is_missing(error):
                 raise FileNotFoundError(f"no object in storage under {key}") from None
             raise
         return cast(BinaryIO, response["Body"])
@@ -197,7 +202,7 @@ class _S3Backend(_Backend):
                 str(path), Config=self.storage.transfer_config
             )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+            if _is_missing(error):
                 raise FileNotFoundError(f"no object in storage under {key}") from None
             raise
 
