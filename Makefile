@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 # The database the tests run on (pytest-django creates and drops test_<name> beside it).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+# The tests' own Redis databases (13 and 14), apart from the 0 that `make up` uses.
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
 
 .PHONY: up down status test lint check-migrations pytest install install-dev clean help
 
@@ -48,7 +50,7 @@ check-migrations: install-dev
 
 pytest: install-dev
 	@PYTHON=$(BIN)/python compose/local/services.sh
-	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest
 
 test: lint check-migrations pytest
 
