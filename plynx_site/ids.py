@@ -18,6 +18,8 @@ from django.db import models
 OBJECT_ID_PATTERN = r"^[0-9a-f]{24}$"
 _OBJECT_ID_RE = re.compile(OBJECT_ID_PATTERN)
 _lock = threading.Lock()
+_PROCESS_RANDOM: bytes
+_counter: itertools.count[int]
 
 
 def _reseed() -> None:

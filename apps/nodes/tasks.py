@@ -18,7 +18,7 @@ from apps.nodes.services import node_execute
     max_retries=3,
     retry_backoff=True,
 )
-def execute_node(self: Task, node_run_id: int, attempt: int, run_id: str = "", node_id: str = "") -> None:
+def execute_node(self: Task[..., None], node_run_id: int, attempt: int, run_id: str = "", node_id: str = "") -> None:
     """Run node ``node_run_id`` under ``attempt`` (``run_id`` and ``node_id`` are for monitoring).
 
     Safe to run twice: the node is claimed with a conditional update on its status and attempt,

@@ -84,6 +84,32 @@ class ResourceKind:
         shutil.move(blob_path, target)
         return target
 
+    @classmethod
+    def parse_value(cls, text: str) -> Any:
+        """The value a raw kind's file holds (``"42\\n"`` is 42); ResourceValueError on bad text."""
+        raise TypeError(f"{cls.__name__} carries a file, not a value")
+
+    @classmethod
+    def format_value(cls, value: Any) -> str:
+        """The text of a raw kind's file holding ``value``; the inverse of ``parse_value``."""
+        raise TypeError(f"{cls.__name__} carries a file, not a value")
+
+    @classmethod
+    def read_value(cls, path: Path) -> Any:
+        """The value held by the file at ``path`` (at most RAW_MAX_BYTES), for raw kinds."""
+        with path.open("rb") as handle:
+            data = handle.read(RAW_MAX_BYTES + 1)
+        if len(data) > RAW_MAX_BYTES:
+            raise ResourceValueError(f"{path.name} is larger than {RAW_MAX_BYTES} bytes; not a {cls.__name__} value")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ResourceValueError(f"{path.name} is not UTF-8 text: {error.reason} at byte {error.start}") from None
+        try:
+            return cls.parse_value(text)
+        except ResourceValueError as error:
+            raise ResourceValueError(f"{path.name}: {error}") from None
+
 
 class File(ResourceKind):
     pass
@@ -266,30 +292,6 @@ class RawResourceKind(ResourceKind):
     """A value (number, text, ...) carried as a small text file."""
 
     raw = True
-
-    @classmethod
-    def parse_value(cls, text: str) -> Any:
-        raise NotImplementedError
-
-    @classmethod
-    def format_value(cls, value: Any) -> str:
-        raise NotImplementedError
-
-    @classmethod
-    def read_value(cls, path: Path) -> Any:
-        """The value held by the file at ``path``; its size is bounded by RAW_MAX_BYTES."""
-        with path.open("rb") as handle:
-            data = handle.read(RAW_MAX_BYTES + 1)
-        if len(data) > RAW_MAX_BYTES:
-            raise ResourceValueError(f"{path.name} is larger than {RAW_MAX_BYTES} bytes; not a {cls.__name__} value")
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise ResourceValueError(f"{path.name} is not UTF-8 text: {error.reason} at byte {error.start}") from None
-        try:
-            return cls.parse_value(text)
-        except ResourceValueError as error:
-            raise ResourceValueError(f"{path.name}: {error}") from None
 
     @classmethod
     def validate_output(cls, path: Path) -> None:

@@ -83,10 +83,17 @@ def resource_open(resource: Resource) -> BinaryIO:
     return blob_open(resource.storage_key)
 
 
+def resources_with_artifacts(resource_ids: Iterable[str]) -> set[str]:
+    """The ids among ``resource_ids`` whose row exists and whose bytes are in storage.
+
+    One query, and one storage check per distinct blob however many resources share it.
+    """
+    keys = dict(Resource.objects.filter(id__in=set(resource_ids)).values_list("id", "storage_key"))
+    present = {key for key in set(keys.values()) if blob_exists(key)}
+    return {resource_id for resource_id, key in keys.items() if key in present}
+
+
 def resource_artifacts_exist(resource_ids: Iterable[str]) -> bool:
     """Whether every resource exists, and so do its bytes in storage (what a cache hit needs)."""
     wanted = set(resource_ids)
-    keys = dict(Resource.objects.filter(id__in=wanted).values_list("id", "storage_key"))
-    if keys.keys() != wanted:
-        return False
-    return all(blob_exists(key) for key in set(keys.values()))
+    return resources_with_artifacts(wanted) == wanted

@@ -328,6 +328,15 @@ def test_raw_output_must_hold_a_value(
     assert str(raised.value) == message
 
 
+@pytest.mark.parametrize("kind", [*FILE_KINDS, Directory], ids=lambda k: k.__name__)
+def test_only_raw_kinds_carry_values(kind: type[ResourceKind]) -> None:
+    assert kind.raw is False
+    with pytest.raises(TypeError, match=f"{kind.__name__} carries a file, not a value"):
+        kind.parse_value("42")
+    with pytest.raises(TypeError, match=f"{kind.__name__} carries a file, not a value"):
+        kind.format_value(42)
+
+
 def test_raw_output_value_is_read_back(tmp_path: Path) -> None:
     path = tmp_path / "out"
     path.write_text("17\n")

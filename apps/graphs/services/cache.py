@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 
 from apps.graphs.models import NodeCache, NodeRun
 from apps.graphs.selectors import node_cache_list
-from apps.resources.services import resource_artifacts_exist
+from apps.resources.services import resources_with_artifacts
 
 
 @dataclass(frozen=True)
@@ -23,13 +23,23 @@ def node_cache_lookup(*, keys: Iterable[str]) -> dict[str, NodeCache]:
     """Live entries for ``keys`` whose artifacts all still exist.
 
     An entry whose artifacts are gone is marked removed (unless protected) and is a miss.
+    Artifacts are checked once each however many entries share them.
     """
+    entries = list(NodeCache.objects.filter(key__in=set(keys), removed=False))
+    if not entries:
+        return {}
+    present = resources_with_artifacts(
+        {resource_id for entry in entries for resource_id in (*entry.outputs.values(), *entry.logs.values())}
+    )
     found: dict[str, NodeCache] = {}
-    for entry in NodeCache.objects.filter(key__in=set(keys), removed=False):
-        if resource_artifacts_exist([*entry.outputs.values(), *entry.logs.values()]):
+    gone = []
+    for entry in entries:
+        if present.issuperset((*entry.outputs.values(), *entry.logs.values())):
             found[entry.key] = entry
         else:
-            NodeCache.objects.filter(pk=entry.pk, protected=False).update(removed=True)
+            gone.append(entry.pk)
+    if gone:
+        NodeCache.objects.filter(pk__in=gone, protected=False).update(removed=True)
     return found
 
 

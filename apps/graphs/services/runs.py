@@ -325,6 +325,26 @@ def _run_create(
     return run
 
 
+_Keyed = tuple[NodeRun, dict[str, list[ResolvedInput]], engine.CacheKey | None]
+
+
+def _resolve_batch(pending: list[NodeRun], known: dict[str, NodeRun]) -> tuple[list[_Keyed], list[tuple[NodeRun, str]]]:
+    """Resolve the inputs and compute the cache key of each pending node (the ones that cannot, fail)."""
+    specs = [_spec(row) for row in pending]
+    resources = _resources(_upstream_resource_ids(specs, known))
+    keyed: list[_Keyed] = []
+    failed: list[tuple[NodeRun, str]] = []
+    for row, spec in zip(pending, specs, strict=True):
+        try:
+            inputs = _resolve_inputs(spec, known, resources)
+        except LookupError as error:
+            failed.append((row, str(error)))
+            continue
+        key = _cache_key(row, inputs) if row.node_id != engine.COMPOSITE_OUTPUT_ID else None
+        keyed.append((row, inputs, key))
+    return keyed, failed
+
+
 def _dispatch_ready(run: Run, ready: list[NodeRun], known: dict[str, NodeRun]) -> None:
     """Start the ready nodes: from the cache when it can answer, else by sending them to workers.
 
@@ -336,18 +356,7 @@ def _dispatch_ready(run: Run, ready: list[NodeRun], known: dict[str, NodeRun]) -
     dispatches: list[Dispatch] = []
     pending = ready
     while pending:
-        specs = [_spec(row) for row in pending]
-        resources = _resources(_upstream_resource_ids(specs, known))
-        keyed: list[tuple[NodeRun, dict[str, list[ResolvedInput]], engine.CacheKey | None]] = []
-        failed: list[tuple[NodeRun, str]] = []
-        for row, spec in zip(pending, specs, strict=True):
-            try:
-                inputs = _resolve_inputs(spec, known, resources)
-            except LookupError as error:
-                failed.append((row, str(error)))
-                continue
-            key = _cache_key(row, inputs) if row.node_id != engine.COMPOSITE_OUTPUT_ID else None
-            keyed.append((row, inputs, key))
+        keyed, failed = _resolve_batch(pending, known)
         hits = node_cache_lookup(keys=[k.key for row, _, k in keyed if k and _cacheable(_spec(row))])
         released: list[NodeRun] = []
         queued: list[NodeRun] = []
@@ -362,12 +371,12 @@ def _dispatch_ready(run: Run, ready: list[NodeRun], known: dict[str, NodeRun]) -
                 outputs = {
                     name: slots[0].resource_id for name, slots in inputs.items() if slots and slots[0].resource_id
                 }
-                _finish_in_control_plane(row, NodeRunningStatus.SUCCESS, outputs=outputs, now=now)
+                _finish_in_control_plane(row, NodeRunningStatus.SUCCESS, outputs=outputs, now=now, save=False)
                 released.append(row)
             elif hit is not None:
                 row.restored_from = hit
                 _finish_in_control_plane(
-                    row, NodeRunningStatus.RESTORED, outputs=hit.outputs, logs=hit.logs, now=now, restored_from=hit
+                    row, NodeRunningStatus.RESTORED, outputs=hit.outputs, logs=hit.logs, now=now, save=False
                 )
                 released.append(row)
             elif executor_for_kind(spec.kind).runs_in_control_plane:
@@ -387,38 +396,98 @@ def _dispatch_ready(run: Run, ready: list[NodeRun], known: dict[str, NodeRun]) -
             dispatches.extend(
                 Dispatch(row.pk, row.attempt, row.kind, row.celery_task_id, run.pk, row.node_id) for row in queued
             )
+        if released:
+            NodeRun.objects.bulk_update(released, _CONTROL_PLANE_FIELDS, batch_size=500)
         pending = _released_children(run, released, known)
     send_after_commit(dispatches)
 
 
+def _linked_parents(row: NodeRun) -> set[str]:
+    """The ids of the nodes linked to ``row``'s inputs, read from the stored document as it is."""
+    return {
+        value["node_id"]
+        for port in row.spec.get("inputs", ())
+        for value in port.get("values", ())
+        if "node_id" in value
+    }
+
+
+def _readiness_node(row: NodeRun) -> engine.Node:
+    """``row`` as the engine needs it to decide readiness: its id and the links into its inputs."""
+    return engine.Node(
+        id=row.node_id,
+        kind=row.kind,
+        inputs=tuple(
+            engine.InputSpec(
+                name=port["name"],
+                file_types=tuple(port["file_types"]),
+                sources=tuple(
+                    engine.Source.link(value["node_id"], value["output_id"])
+                    for value in port.get("values", ())
+                    if "node_id" in value
+                ),
+            )
+            for port in row.spec.get("inputs", ())
+        ),
+    )
+
+
+_SUCCEEDED = [state.value for state in engine.SUCCEEDED]
+_CONTROL_PLANE_FIELDS = [
+    "status",
+    "outputs",
+    "logs",
+    "error",
+    "started_at",
+    "finished_at",
+    "cache_key",
+    "cache_key_parts",
+    "restored_from",
+    "updated_at",
+]
+
+
 def _released_children(run: Run, finished: list[NodeRun], known: dict[str, NodeRun]) -> list[NodeRun]:
-    """The children of ``finished`` (all succeeded) that are now ready; loads what it needs into ``known``."""
+    """The children of ``finished`` (all succeeded) that are now ready; loads what it needs into ``known``.
+
+    For each waiting child only one parent that has not succeeded is fetched (if any): that is
+    all the engine needs to say "not ready", and it keeps a fan-in of thousands cheap per event.
+    """
     if not finished:
         return []
     children_ids = {child for row in finished for child in row.downstream}
-    missing = children_ids - known.keys()
-    known.update(_load_rows(run, missing))
-    parent_ids = {
-        value.node_id
-        for child in children_ids
-        for port in _spec(known[child]).inputs
-        for value in port.values
-        if value.node_id is not None
-    }
-    known.update(_load_rows(run, parent_ids - known.keys()))
-    nodes = tuple(
-        _engine_node(known[node_id])
-        for node_id in {*children_ids, *parent_ids, *(r.node_id for r in finished)}
-        if node_id in known
-    )
-    graph = engine.Graph(nodes=nodes)
-    states = {node.id: _state(known[node.id]) for node in nodes}
+    known.update(_load_rows(run, children_ids - known.keys()))
+    states: dict[str, engine.NodeState] = {row.node_id: _state(row) for row in finished}
+    nodes: dict[str, engine.Node] = {}
+    for child_id in children_ids:
+        child = known[child_id]
+        if child.status != NodeRunningStatus.CREATED:
+            continue
+        parents = _linked_parents(child)
+        blocker = (
+            NodeRun.objects.filter(run=run, node_id__in=parents - states.keys())
+            .exclude(status__in=_SUCCEEDED)
+            .values_list("node_id", "status")[:1]
+        )
+        for parent in parents:
+            states.setdefault(parent, S.SUCCESS)
+            nodes.setdefault(parent, engine.Node(id=parent, kind=""))
+        for parent, status in blocker:
+            states[parent] = engine.NodeState(status)
+        states[child_id] = S.CREATED
+        nodes[child_id] = _readiness_node(child)
+    for row in finished:
+        nodes.setdefault(row.node_id, engine.Node(id=row.node_id, kind=row.kind))
+    graph = engine.Graph(nodes=tuple(nodes.values()))
     ready: dict[str, NodeRun] = {}
     for row in finished:
         for node_id in engine.released_by(graph, row.node_id, states):
             ready[node_id] = known[node_id]
-            # Mark as taken so a second finished parent in this batch does not release it again.
+            # Taken: a second finished parent in this batch must not release it again.
             states[node_id] = S.IN_QUEUE
+    # Ready children resolve their inputs from their parents' outputs.
+    needed = {parent for row in ready.values() for parent in _linked_parents(row)}
+    known.update(_load_rows(run, needed - known.keys()))
     return list(ready.values())
 
 
@@ -430,29 +499,20 @@ def _finish_in_control_plane(
     outputs: Mapping[str, str] | None = None,
     logs: Mapping[str, str] | None = None,
     error: str = "",
-    restored_from: Any = None,
+    save: bool = True,
 ) -> None:
-    """Finish a node that needs no worker (cache hit, composite output, unresolvable input)."""
+    """Finish a node that needs no worker (cache hit, composite output, unresolvable input).
+
+    With ``save=False`` the caller stores the row (with others, in one statement).
+    """
     row.status = status
     row.outputs = dict(outputs or {})
     row.logs = dict(logs or {})
     row.error = error
     row.started_at = row.started_at or now
-    row.finished_at = now
-    row.save(
-        update_fields=[
-            "status",
-            "outputs",
-            "logs",
-            "error",
-            "started_at",
-            "finished_at",
-            "cache_key",
-            "cache_key_parts",
-            "restored_from",
-            "updated_at",
-        ]
-    )
+    row.finished_at = row.updated_at = now
+    if save:
+        row.save(update_fields=_CONTROL_PLANE_FIELDS)
 
 
 def _start_composite(run: Run, row: NodeRun, inputs: Mapping[str, list[ResolvedInput]], *, now: Any) -> None:
@@ -510,6 +570,7 @@ def _refresh_run_state(run: Run) -> None:
 
 def _finish_composite_node(child: Run) -> None:
     """A composite's run ended: finish the node it serves in the outer run and advance that run."""
+    assert child.parent_node_run_id is not None
     row = NodeRun.objects.select_related("run").get(pk=child.parent_node_run_id)
     parent = Run.objects.select_for_update().get(pk=row.run_id)
     if child.status == GraphRunningStatus.SUCCESS:

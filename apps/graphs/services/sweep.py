@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import redis
 from django.conf import settings
@@ -45,7 +45,7 @@ class SweepResult:
     workers_expired: int
 
 
-def _expire_leases(now: timezone.datetime) -> tuple[int, int, int]:
+def _expire_leases(now: datetime) -> tuple[int, int, int]:
     requeued = failed = canceled = 0
     expired = NodeRun.objects.filter(status=NodeRunningStatus.RUNNING, lease_expires_at__lt=now).values_list(
         "pk", "run_id", "attempt"
@@ -97,7 +97,7 @@ def _queue_lengths(queues: set[str]) -> dict[str, int]:
         client.close()
 
 
-def _redispatch_stale(now: timezone.datetime) -> int:
+def _redispatch_stale(now: datetime) -> int:
     stale = list(
         NodeRun.objects.filter(
             status=NodeRunningStatus.IN_QUEUE,
@@ -129,7 +129,7 @@ def _redispatch_stale(now: timezone.datetime) -> int:
     return len(again)
 
 
-def _repair_runs(now: timezone.datetime) -> int:
+def _repair_runs(now: datetime) -> int:
     """Unfinished runs with no active node: dispatch what is ready, or settle their state."""
     active = NodeRun.objects.filter(run=OuterRef("pk"), status__in=_ACTIVE)
     idle = Run.objects.filter(

@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import kombu.pools
 import pytest
 from django.conf import settings
 from django.utils import timezone
@@ -129,18 +130,22 @@ def own_redis(tmp_path: Path, settings) -> Iterator[tuple[int, list[subprocess.P
     url = f"redis://127.0.0.1:{port}/0"
     previous = celery_app.conf.broker_url
     settings.CELERY_BROKER_URL = url
-    celery_app.conf.broker_url = url
-    celery_app.pool.force_close_all()
-    celery_app._pool = None
+    _use_broker(url)
     try:
         yield port, servers
     finally:
         for server in servers:
             server.kill()
             server.wait()
-        celery_app.conf.broker_url = previous
-        celery_app.pool.force_close_all()
-        celery_app._pool = None
+        _use_broker(previous)
+
+
+def _use_broker(url: str) -> None:
+    """Point this process's Celery app at another broker (its connection and producer pools too)."""
+    celery_app.conf.broker_url = url
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    kombu.pools.reset()
 
 
 @pytest.mark.usefixtures("transactional_db")
