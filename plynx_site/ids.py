@@ -15,8 +15,9 @@ import time
 from django.core.validators import RegexValidator
 from django.db import models
 
+# For pydantic (whose regex engine ends "$" at the very end of the text).
 OBJECT_ID_PATTERN = r"^[0-9a-f]{24}$"
-_OBJECT_ID_RE = re.compile(OBJECT_ID_PATTERN)
+_OBJECT_ID_RE = re.compile(r"[0-9a-f]{24}")
 _lock = threading.Lock()
 _PROCESS_RANDOM: bytes
 _counter: itertools.count[int]
@@ -32,7 +33,8 @@ def _reseed() -> None:
 _reseed()
 os.register_at_fork(after_in_child=_reseed)
 
-validate_object_id = RegexValidator(OBJECT_ID_PATTERN, "Enter an id of 24 lowercase hexadecimal digits.")
+# Python's "$" also matches before a trailing newline; "\Z" does not.
+validate_object_id = RegexValidator(r"^[0-9a-f]{24}\Z", "Enter an id of 24 lowercase hexadecimal digits.")
 
 
 def new_object_id() -> str:
@@ -46,7 +48,7 @@ def new_object_id() -> str:
 
 
 def is_object_id(value: object) -> bool:
-    return isinstance(value, str) and bool(_OBJECT_ID_RE.match(value))
+    return isinstance(value, str) and _OBJECT_ID_RE.fullmatch(value) is not None
 
 
 def object_id_field() -> models.CharField[str, str]:

@@ -195,7 +195,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_SEND_TASK_EVENTS = True
-CELERY_TASK_SEND_SENT_EVENT = True
+# Workers report received/started/finished events (Flower); a "sent" event per message would double
+# the broker round trips of a large dispatch.
 # The longest a node may run (its `_timeout` is capped by this) plus a margin: Redis must not
 # hand an unacknowledged message to a second worker while the first still runs it.
 PLYNX_MAX_NODE_TIMEOUT_SECONDS = 24 * 3600

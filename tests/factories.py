@@ -10,6 +10,7 @@ from django.utils import timezone
 from apps.graphs.models import NodeCache, NodeRun, Run
 from apps.nodes.models import Node, WorkerState
 from apps.resources.models import Resource
+from apps.resources.storage import blob_key
 from apps.users.models import User
 
 
@@ -69,7 +70,7 @@ class ResourceFactory(factory.django.DjangoModelFactory):
     sha256 = factory.Sequence(_hex_digest)
     size = 10
     file_type = "csv"
-    storage_key = factory.LazyAttribute(lambda r: f"sha256/{r.sha256[:2]}/{r.sha256}")
+    storage_key = factory.LazyAttribute(lambda r: blob_key(r.sha256))
     original_name = "data.csv"
     author = factory.SubFactory(UserFactory)
 

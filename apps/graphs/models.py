@@ -119,6 +119,9 @@ class NodeRun(models.Model):
     title = models.CharField(max_length=255, blank=True, default="")
     spec = models.JSONField(default=dict, help_text="The node's frozen document (apps.nodes.documents.SubNode).")
     downstream = models.JSONField(default=list, blank=True, help_text="Ids of the nodes this one feeds.")
+    waiting_for = models.PositiveIntegerField(
+        default=0, help_text="How many of the nodes feeding this one have not succeeded yet; 0 means ready."
+    )
     status = models.CharField(max_length=32, choices=NodeRunningStatus.choices, default=NodeRunningStatus.CREATED)
     attempt = models.PositiveIntegerField(default=0, help_text="Dispatches so far; the current one's token.")
     outputs = models.JSONField(default=dict, blank=True, help_text="Output name → resource id.")

@@ -197,12 +197,12 @@ def _append_worker_log(logs: LogPaths, text: str) -> None:
         handle.write(text if text.endswith("\n") else text + "\n")
 
 
-def node_execute(*, node_run_id: int, attempt: int, worker_id: str) -> None:
+def node_execute(*, node_run_id: int, attempt: int, worker_id: str, task_id: str = "") -> None:
     """Claim node ``node_run_id`` under ``attempt`` and run it to the end, whatever happens.
 
     Safe to call twice for the same attempt: the second call finds nothing to claim.
     """
-    claimed = node_run_claim(node_run_id=node_run_id, attempt=attempt, worker_id=worker_id)
+    claimed = node_run_claim(node_run_id=node_run_id, attempt=attempt, worker_id=worker_id, task_id=task_id)
     if claimed is None:
         logger.info("nothing to claim node_run=%s attempt=%s", node_run_id, attempt)
         return
@@ -248,6 +248,8 @@ def node_execute(*, node_run_id: int, attempt: int, worker_id: str) -> None:
         outputs=outputs if result.status == "SUCCESS" else {},
         logs=stored_logs,
         error=result.error,
+        run_id=claimed.run_id,
+        cache_key=claimed.cache_key,
     )
     for name in LOG_NAMES:
         try:

@@ -24,4 +24,9 @@ def execute_node(self: Task[..., None], node_run_id: int, attempt: int, run_id: 
     Safe to run twice: the node is claimed with a conditional update on its status and attempt,
     so a redelivered, retried or duplicated message finds nothing to claim.
     """
-    node_execute(node_run_id=node_run_id, attempt=attempt, worker_id=self.request.hostname or "worker")
+    node_execute(
+        node_run_id=node_run_id,
+        attempt=attempt,
+        worker_id=self.request.hostname or "worker",
+        task_id=self.request.id or "",
+    )

@@ -11,7 +11,7 @@ from django.db.models.lookups import Exact
 
 from plynx_site.ids import object_id_field
 
-validate_sha256 = RegexValidator(r"^[0-9a-f]{64}$", "Enter a SHA-256 digest of 64 lowercase hexadecimal digits.")
+validate_sha256 = RegexValidator(r"^[0-9a-f]{64}\Z", "Enter a SHA-256 digest of 64 lowercase hexadecimal digits.")
 
 
 def validate_original_name(value: str) -> None:

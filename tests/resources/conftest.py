@@ -50,7 +50,7 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes]) -> None:
 
 @pytest.fixture(scope="session")
 def s3_endpoint() -> Iterator[str]:
-    """The URL of a moto S3 server running in its own process for the whole session."""
+    """The URL of a moto S3 server running in its own process for the whole test run."""
     try:
         import moto.server  # noqa: F401
     except ImportError:

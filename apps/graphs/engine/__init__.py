@@ -6,10 +6,12 @@ from apps.graphs.engine.scheduling import (
     find_cycle,
     is_ready,
     nodes_to_load,
+    ready_by_count,
     ready_nodes,
     released_by,
     run_state,
     topological_order,
+    waiting_counts,
 )
 from apps.graphs.engine.types import (
     ACTIVE,
@@ -58,10 +60,12 @@ __all__ = [
     "find_cycle",
     "is_ready",
     "nodes_to_load",
+    "ready_by_count",
     "ready_nodes",
     "released_by",
     "run_state",
     "topological_order",
     "validate",
     "validate_node",
+    "waiting_counts",
 ]

@@ -86,6 +86,25 @@ def released_by(graph: Graph, node_id: str, states: Mapping[str, NodeState]) -> 
     return tuple(child for child in children if is_ready(graph, child, states))
 
 
+def waiting_counts(graph: Graph, states: Mapping[str, NodeState]) -> dict[str, int]:
+    """For each node, how many of the nodes that feed it have not succeeded yet.
+
+    The shell keeps these counts per node and lowers a node's children's counts when it
+    succeeds: a node whose count reaches 0 is ready (a chord-like join, cheap for any fan-in).
+    """
+    return {
+        node.id: sum(1 for parent in graph.upstream[node.id] if states.get(parent) not in SUCCEEDED)
+        for node in graph.nodes
+    }
+
+
+def ready_by_count(counts: Mapping[str, int], states: Mapping[str, NodeState]) -> tuple[str, ...]:
+    """The nodes that may start: still CREATED and waiting for no one (see ``waiting_counts``)."""
+    return tuple(
+        node_id for node_id, count in counts.items() if count == 0 and states.get(node_id) is NodeState.CREATED
+    )
+
+
 def nodes_to_load(graph: Graph, node_id: str) -> frozenset[str]:
     """The ids whose states ``released_by`` reads for ``node_id``."""
     children = graph.downstream[node_id]

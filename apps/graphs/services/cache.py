@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from apps.graphs.models import NodeCache, NodeRun
 from apps.graphs.selectors import node_cache_list
@@ -43,22 +43,26 @@ def node_cache_lookup(*, keys: Iterable[str]) -> dict[str, NodeCache]:
     return found
 
 
-def node_cache_store(*, node_run: NodeRun) -> NodeCache | None:
-    """Remember a successful node's outputs and logs under its cache key (first one wins)."""
+def node_cache_store(*, node_run: NodeRun) -> None:
+    """Remember a successful node's outputs and logs under its cache key.
+
+    The first entry for a key wins: another run that stored the same key first produced the
+    same results by construction, so a conflict is ignored.
+    """
     if not node_run.cache_key:
-        return None
-    try:
-        with transaction.atomic():
-            return NodeCache.objects.create(
+        return
+    NodeCache.objects.bulk_create(
+        [
+            NodeCache(
                 key=node_run.cache_key,
                 run_id=node_run.run_id,
                 node_id=node_run.node_id,
                 outputs=node_run.outputs,
                 logs=node_run.logs,
             )
-    except IntegrityError:
-        # Another run stored the same key first; its results are the same by construction.
-        return None
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def node_cache_clean(*, start: datetime | None = None, end: datetime | None = None) -> CacheCleanResult:

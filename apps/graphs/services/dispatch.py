@@ -17,6 +17,15 @@ logger = logging.getLogger(__name__)
 EXECUTE_NODE_TASK = "plynx.execute_node"
 
 
+# Task ids are derived from (node run, attempt): a re-sent message keeps its id, and a cancel can
+# revoke queued messages without having stored their ids.
+_TASK_ID_NAMESPACE = uuid.UUID("6d1f3c2e-8a4b-4f0e-9c57-2b1d0e3f4a5b")
+
+
+def task_id_for(node_run_id: int, attempt: int) -> str:
+    return str(uuid.uuid5(_TASK_ID_NAMESPACE, f"{node_run_id}:{attempt}"))
+
+
 @dataclass(frozen=True)
 class Dispatch:
     """One message to send: run node ``node_run_id``, attempt ``attempt``, on the queue of ``kind``."""
@@ -24,13 +33,12 @@ class Dispatch:
     node_run_id: int
     attempt: int
     kind: str
-    task_id: str
     run_id: str
     node_id: str
 
-
-def new_task_id() -> str:
-    return str(uuid.uuid4())
+    @property
+    def task_id(self) -> str:
+        return task_id_for(self.node_run_id, self.attempt)
 
 
 def send_after_commit(dispatches: Sequence[Dispatch]) -> None:
@@ -44,18 +52,21 @@ def send_after_commit(dispatches: Sequence[Dispatch]) -> None:
 
 
 def _send(dispatches: Iterable[Dispatch]) -> None:
-    for item in dispatches:
-        try:
-            celery_app.send_task(
-                EXECUTE_NODE_TASK,
-                args=(item.node_run_id, item.attempt),
-                kwargs={"run_id": item.run_id, "node_id": item.node_id},
-                queue=queue_for_kind(item.kind),
-                task_id=item.task_id,
-            )
-        except Exception:
-            # The node stays IN_QUEUE; the sweeper sends it again when its queue is empty.
-            logger.exception("dispatch failed run=%s node=%s attempt=%s", item.run_id, item.node_id, item.attempt)
+    # One producer (one broker connection) for the whole batch.
+    with celery_app.producer_or_acquire() as producer:
+        for item in dispatches:
+            try:
+                celery_app.send_task(
+                    EXECUTE_NODE_TASK,
+                    args=(item.node_run_id, item.attempt),
+                    kwargs={"run_id": item.run_id, "node_id": item.node_id},
+                    queue=queue_for_kind(item.kind),
+                    task_id=item.task_id,
+                    producer=producer,
+                )
+            except Exception:
+                # The node stays IN_QUEUE; the sweeper sends it again when its queue is empty.
+                logger.exception("dispatch failed run=%s node=%s attempt=%s", item.run_id, item.node_id, item.attempt)
 
 
 def revoke_after_commit(task_ids: Sequence[str]) -> None:

@@ -9,6 +9,7 @@ changes nothing. Tasks are sent after commit.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 
 from apps.graphs import engine
@@ -24,7 +25,7 @@ from apps.graphs.choices import GraphRunningStatus, NodeRunningStatus
 from apps.graphs.conversion import engine_graph, engine_node
 from apps.graphs.models import NodeRun, NodeRunAttempt, Run
 from apps.graphs.services.cache import node_cache_lookup, node_cache_store
-from apps.graphs.services.dispatch import Dispatch, new_task_id, revoke_after_commit, send_after_commit
+from apps.graphs.services.dispatch import Dispatch, revoke_after_commit, send_after_commit, task_id_for
 from apps.nodes.documents import SUB_NODES, SubNode, parse_list
 from apps.nodes.executors.registry import executor_for_kind
 from apps.nodes.models import Node
@@ -66,6 +67,7 @@ class ClaimedNode:
     spec: SubNode
     inputs: dict[str, list[ResolvedInput]]
     timeout_seconds: int
+    cache_key: engine.CacheKey
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -104,8 +106,15 @@ def _state(row: NodeRun) -> engine.NodeState:
     return engine.NodeState(row.status)
 
 
-def _load_rows(run: Run, node_ids: Iterable[str]) -> dict[str, NodeRun]:
-    return {row.node_id: row for row in NodeRun.objects.filter(run=run, node_id__in=set(node_ids))}
+# What resolving a child's inputs reads of its parents (their documents can be large).
+_PARENT_FIELDS = ("id", "run_id", "node_id", "title", "status", "outputs")
+
+
+def _load_rows(run: Run, node_ids: Iterable[str], *, parents_only: bool = False) -> dict[str, NodeRun]:
+    rows = NodeRun.objects.filter(run=run, node_id__in=set(node_ids))
+    if parents_only:
+        rows = rows.only(*_PARENT_FIELDS)
+    return {row.node_id: row for row in rows}
 
 
 def _resources(ids: Iterable[str]) -> dict[str, tuple[str, str]]:
@@ -313,11 +322,15 @@ def _run_create(
                 outputs=outputs,
             )
         )
+    states = {row.node_id: _state(row) for row in rows}
+    counts = engine.waiting_counts(graph, states)
+    for row in rows:
+        row.waiting_for = counts[row.node_id]
     NodeRun.objects.bulk_create(rows, batch_size=500)
     by_id = {row.node_id: row for row in rows}
     for row, doc in zip(rows, docs, strict=True):
         row._parsed_spec = doc  # type: ignore[attr-defined]
-    ready = engine.ready_nodes(graph, {row.node_id: _state(row) for row in rows})
+    ready = engine.ready_by_count(counts, states)
     run = Run.objects.select_for_update().get(pk=run.pk)
     _dispatch_ready(run, [by_id[node_id] for node_id in ready], by_id)
     _refresh_run_state(run)
@@ -364,8 +377,6 @@ def _dispatch_ready(run: Run, ready: list[NodeRun], known: dict[str, NodeRun]) -
             _finish_in_control_plane(row, NodeRunningStatus.FAILED, error=error, now=now)
         for row, inputs, key in keyed:
             spec = _spec(row)
-            if key is not None:
-                row.cache_key, row.cache_key_parts = key.key, key.parts
             hit = hits.get(key.key) if key is not None and _cacheable(spec) else None
             if row.node_id == engine.COMPOSITE_OUTPUT_ID:
                 outputs = {
@@ -373,29 +384,28 @@ def _dispatch_ready(run: Run, ready: list[NodeRun], known: dict[str, NodeRun]) -
                 }
                 _finish_in_control_plane(row, NodeRunningStatus.SUCCESS, outputs=outputs, now=now, save=False)
                 released.append(row)
-            elif hit is not None:
+            elif hit is not None and key is not None:
                 row.restored_from = hit
+                row.cache_key, row.cache_key_parts = key.key, key.parts
                 _finish_in_control_plane(
                     row, NodeRunningStatus.RESTORED, outputs=hit.outputs, logs=hit.logs, now=now, save=False
                 )
                 released.append(row)
             elif executor_for_kind(spec.kind).runs_in_control_plane:
+                if key is not None:
+                    row.cache_key, row.cache_key_parts = key.key, key.parts
                 _start_composite(run, row, inputs, now=now)
             else:
                 row.status = NodeRunningStatus.IN_QUEUE
                 row.attempt += 1
                 row.queued_at = now
-                row.celery_task_id = new_task_id()
                 queued.append(row)
         if queued:
-            NodeRun.objects.bulk_update(
-                queued,
-                ["status", "attempt", "queued_at", "celery_task_id", "cache_key", "cache_key_parts"],
-                batch_size=500,
+            # One statement for any number of nodes; the worker stores the cache key when it claims.
+            NodeRun.objects.filter(pk__in=[row.pk for row in queued], status=NodeRunningStatus.CREATED).update(
+                status=NodeRunningStatus.IN_QUEUE, attempt=F("attempt") + 1, queued_at=now, updated_at=now
             )
-            dispatches.extend(
-                Dispatch(row.pk, row.attempt, row.kind, row.celery_task_id, run.pk, row.node_id) for row in queued
-            )
+            dispatches.extend(Dispatch(row.pk, row.attempt, row.kind, run.pk, row.node_id) for row in queued)
         if released:
             NodeRun.objects.bulk_update(released, _CONTROL_PLANE_FIELDS, batch_size=500)
         pending = _released_children(run, released, known)
@@ -412,27 +422,6 @@ def _linked_parents(row: NodeRun) -> set[str]:
     }
 
 
-def _readiness_node(row: NodeRun) -> engine.Node:
-    """``row`` as the engine needs it to decide readiness: its id and the links into its inputs."""
-    return engine.Node(
-        id=row.node_id,
-        kind=row.kind,
-        inputs=tuple(
-            engine.InputSpec(
-                name=port["name"],
-                file_types=tuple(port["file_types"]),
-                sources=tuple(
-                    engine.Source.link(value["node_id"], value["output_id"])
-                    for value in port.get("values", ())
-                    if "node_id" in value
-                ),
-            )
-            for port in row.spec.get("inputs", ())
-        ),
-    )
-
-
-_SUCCEEDED = [state.value for state in engine.SUCCEEDED]
 _CONTROL_PLANE_FIELDS = [
     "status",
     "outputs",
@@ -448,47 +437,30 @@ _CONTROL_PLANE_FIELDS = [
 
 
 def _released_children(run: Run, finished: list[NodeRun], known: dict[str, NodeRun]) -> list[NodeRun]:
-    """The children of ``finished`` (all succeeded) that are now ready; loads what it needs into ``known``.
+    """The children of ``finished`` (all succeeded) that are now ready; loads what they need into ``known``.
 
-    For each waiting child only one parent that has not succeeded is fetched (if any): that is
-    all the engine needs to say "not ready", and it keeps a fan-in of thousands cheap per event.
+    Each child's ``waiting_for`` count drops by the number of its parents among ``finished``;
+    the children it brings to 0 are ready. The run's lock makes this exact under concurrency.
     """
-    if not finished:
+    drops = Counter(child for row in finished for child in row.downstream)
+    if not drops:
         return []
-    children_ids = {child for row in finished for child in row.downstream}
-    known.update(_load_rows(run, children_ids - known.keys()))
-    states: dict[str, engine.NodeState] = {row.node_id: _state(row) for row in finished}
-    nodes: dict[str, engine.Node] = {}
-    for child_id in children_ids:
-        child = known[child_id]
-        if child.status != NodeRunningStatus.CREATED:
-            continue
-        parents = _linked_parents(child)
-        blocker = (
-            NodeRun.objects.filter(run=run, node_id__in=parents - states.keys())
-            .exclude(status__in=_SUCCEEDED)
-            .values_list("node_id", "status")[:1]
-        )
-        for parent in parents:
-            states.setdefault(parent, S.SUCCESS)
-            nodes.setdefault(parent, engine.Node(id=parent, kind=""))
-        for parent, status in blocker:
-            states[parent] = engine.NodeState(status)
-        states[child_id] = S.CREATED
-        nodes[child_id] = _readiness_node(child)
-    for row in finished:
-        nodes.setdefault(row.node_id, engine.Node(id=row.node_id, kind=row.kind))
-    graph = engine.Graph(nodes=tuple(nodes.values()))
-    ready: dict[str, NodeRun] = {}
-    for row in finished:
-        for node_id in engine.released_by(graph, row.node_id, states):
-            ready[node_id] = known[node_id]
-            # Taken: a second finished parent in this batch must not release it again.
-            states[node_id] = S.IN_QUEUE
+    by_amount: dict[int, list[str]] = {}
+    for child, amount in drops.items():
+        by_amount.setdefault(amount, []).append(child)
+    for amount, children in by_amount.items():
+        NodeRun.objects.filter(run=run, node_id__in=children).update(waiting_for=F("waiting_for") - amount)
+    rows = list(
+        NodeRun.objects.filter(run=run, node_id__in=drops.keys(), status=NodeRunningStatus.CREATED, waiting_for=0)
+    )
+    counts = {row.node_id: row.waiting_for for row in rows}
+    ready_ids = set(engine.ready_by_count(counts, {row.node_id: _state(row) for row in rows}))
+    ready = [row for row in rows if row.node_id in ready_ids]
+    known.update({row.node_id: row for row in ready})
     # Ready children resolve their inputs from their parents' outputs.
-    needed = {parent for row in ready.values() for parent in _linked_parents(row)}
-    known.update(_load_rows(run, needed - known.keys()))
-    return list(ready.values())
+    needed = {parent for row in ready for parent in _linked_parents(row)}
+    known.update(_load_rows(run, needed - known.keys(), parents_only=True))
+    return ready
 
 
 def _finish_in_control_plane(
@@ -598,13 +570,21 @@ def _after_node_finished(run: Run, row: NodeRun) -> None:
         known = {row.node_id: row}
         released = _released_children(run, [row], known)
         _dispatch_ready(run, released, known)
+        # A running run that succeeded a node and sent its children on stays RUNNING: no need to
+        # count its nodes (what keeps a long chain cheap).
+        if (
+            run.status == GraphRunningStatus.RUNNING
+            and run.cancel_requested_at is None
+            and any(child.status in (NodeRunningStatus.IN_QUEUE, NodeRunningStatus.RUNNING) for child in released)
+        ):
+            return
     _refresh_run_state(run)
 
 
 # --- what workers call -----------------------------------------------------------------------
 
 
-def node_run_claim(*, node_run_id: int, attempt: int, worker_id: str) -> ClaimedNode | None:
+def node_run_claim(*, node_run_id: int, attempt: int, worker_id: str, task_id: str = "") -> ClaimedNode | None:
     """Take a queued node for this worker, or None if it is not (any more) this attempt's to run.
 
     A duplicate or late message, a canceled run, or an attempt superseded by a re-dispatch all
@@ -618,6 +598,7 @@ def node_run_claim(*, node_run_id: int, attempt: int, worker_id: str) -> Claimed
             status=NodeRunningStatus.RUNNING,
             started_at=now,
             worker_id=worker_id,
+            celery_task_id=task_id or task_id_for(node_run_id, attempt),
             lease_expires_at=now + timedelta(seconds=settings.PLYNX_NODE_LEASE_SECONDS),
             updated_at=now,
         )
@@ -626,7 +607,7 @@ def node_run_claim(*, node_run_id: int, attempt: int, worker_id: str) -> Claimed
         NodeRunAttempt.objects.create(node_run_id=node_run_id, attempt=attempt, worker_id=worker_id, started_at=now)
     row = NodeRun.objects.select_related("run").get(pk=node_run_id)
     spec = _spec(row)
-    parents = _load_rows(row.run, {v.node_id for p in spec.inputs for v in p.values if v.node_id})
+    parents = _load_rows(row.run, {v.node_id for p in spec.inputs for v in p.values if v.node_id}, parents_only=True)
     resources = _resources(_upstream_resource_ids([spec], parents))
     try:
         inputs = _resolve_inputs(spec, parents, resources)
@@ -642,6 +623,8 @@ def node_run_claim(*, node_run_id: int, attempt: int, worker_id: str) -> Claimed
         spec=spec,
         inputs=inputs,
         timeout_seconds=_timeout_seconds(spec),
+        # The key the control plane looked up before sending the node; stored when it finishes.
+        cache_key=_cache_key(row, inputs),
     )
 
 
@@ -663,15 +646,19 @@ def node_run_finish(
     outputs: Mapping[str, str] | None = None,
     logs: Mapping[str, str] | None = None,
     error: str = "",
+    run_id: str | None = None,
+    cache_key: engine.CacheKey | None = None,
 ) -> bool:
     """Record how a running node ended and advance its run. False if the node was not ours to finish.
 
     Safe to call twice: only the first call finds the node RUNNING under ``attempt``.
     """
     assert status in (S.SUCCESS, S.FAILED, S.CANCELED)
-    run_id = NodeRun.objects.filter(pk=node_run_id).values_list("run_id", flat=True).first()
     if run_id is None:
-        return False
+        run_id = NodeRun.objects.filter(pk=node_run_id).values_list("run_id", flat=True).first()
+        if run_id is None:
+            return False
+    keyed = {"cache_key": cache_key.key, "cache_key_parts": cache_key.parts} if cache_key is not None else {}
     now = timezone.now()
     with transaction.atomic():
         run = Run.objects.select_for_update().get(pk=run_id)
@@ -683,6 +670,7 @@ def node_run_finish(
             finished_at=now,
             lease_expires_at=None,
             updated_at=now,
+            **keyed,
         )
         if not updated:
             logger.info("finish ignored node_run=%s attempt=%s status=%s", node_run_id, attempt, status)
@@ -716,7 +704,10 @@ def run_cancel(*, run: Run) -> Run:
             locked.cancel_requested_at = now
             Run.objects.filter(pk=locked.pk).update(cancel_requested_at=now, updated_at=now)
         waiting = NodeRun.objects.filter(run=locked, status__in=[NodeRunningStatus.CREATED, NodeRunningStatus.IN_QUEUE])
-        task_ids = list(waiting.exclude(celery_task_id="").values_list("celery_task_id", flat=True))
+        task_ids = [
+            task_id_for(pk, attempt)
+            for pk, attempt in waiting.filter(status=NodeRunningStatus.IN_QUEUE).values_list("pk", "attempt")
+        ]
         waiting.update(status=NodeRunningStatus.CANCELED, finished_at=now, updated_at=now)
         revoke_after_commit(task_ids)
         children = list(

@@ -25,7 +25,7 @@ from django.utils import timezone
 from apps.graphs import engine
 from apps.graphs.choices import GraphRunningStatus, NodeRunningStatus
 from apps.graphs.models import NodeRun, NodeRunAttempt, Run
-from apps.graphs.services.dispatch import Dispatch, new_task_id, send_after_commit
+from apps.graphs.services.dispatch import Dispatch, send_after_commit
 from apps.graphs.services.runs import _dispatch_ready, _refresh_run_state, _spec, _state
 from apps.nodes.models import WorkerState
 from plynx_site.queues import queue_for_kind
@@ -66,15 +66,10 @@ def _expire_leases(now: datetime) -> tuple[int, int, int]:
                 NodeRun.objects.filter(pk=row.pk).update(status=NodeRunningStatus.CANCELED, finished_at=now, **common)
                 canceled += 1
             elif attempt < settings.PLYNX_NODE_MAX_ATTEMPTS:
-                task_id = new_task_id()
                 NodeRun.objects.filter(pk=row.pk).update(
-                    status=NodeRunningStatus.IN_QUEUE,
-                    attempt=attempt + 1,
-                    queued_at=now,
-                    celery_task_id=task_id,
-                    **common,
+                    status=NodeRunningStatus.IN_QUEUE, attempt=attempt + 1, queued_at=now, **common
                 )
-                send_after_commit([Dispatch(row.pk, attempt + 1, row.kind, task_id, run.pk, row.node_id)])
+                send_after_commit([Dispatch(row.pk, attempt + 1, row.kind, run.pk, row.node_id)])
                 requeued += 1
             else:
                 NodeRun.objects.filter(pk=row.pk).update(
@@ -103,7 +98,7 @@ def _redispatch_stale(now: datetime) -> int:
             status=NodeRunningStatus.IN_QUEUE,
             queued_at__lt=now - timedelta(seconds=settings.PLYNX_REQUEUE_AFTER_SECONDS),
             run__cancel_requested_at__isnull=True,
-        ).only("pk", "run_id", "node_id", "kind", "attempt", "celery_task_id")
+        ).only("pk", "run_id", "node_id", "kind", "attempt")
     )
     if not stale:
         return 0
@@ -119,12 +114,7 @@ def _redispatch_stale(now: datetime) -> int:
         NodeRun.objects.filter(pk__in=[row.pk for row in again], status=NodeRunningStatus.IN_QUEUE).update(
             queued_at=now
         )
-        send_after_commit(
-            [
-                Dispatch(row.pk, row.attempt, row.kind, row.celery_task_id or new_task_id(), row.run_id, row.node_id)
-                for row in again
-            ]
-        )
+        send_after_commit([Dispatch(row.pk, row.attempt, row.kind, row.run_id, row.node_id) for row in again])
     logger.warning("re-sent %d queued node(s) whose messages were lost", len(again))
     return len(again)
 

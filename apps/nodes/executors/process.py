@@ -21,6 +21,7 @@ import ctypes
 import logging
 import os
 import resource
+import select
 import signal
 import subprocess
 import sys
@@ -219,6 +220,35 @@ def _has_exited(pid: int) -> bool:
         return True
 
 
+class _ExitWaiter:
+    """Sleeps until the process exits or a timeout passes, whichever comes first.
+
+    With a pidfd (Linux 5.3+) the wait ends the moment the process exits, so a fast script
+    costs no polling delay; without one it sleeps ``_EXIT_CHECK_SECONDS`` at a time.
+    """
+
+    def __init__(self, pid: int) -> None:
+        self._poll: select.poll | None = None
+        self._fd = -1
+        try:
+            self._fd = os.pidfd_open(pid)
+        except (AttributeError, OSError):
+            return
+        self._poll = select.poll()
+        self._poll.register(self._fd, select.POLLIN)
+
+    def wait(self, seconds: float) -> None:
+        if self._poll is None:
+            time.sleep(min(seconds, _EXIT_CHECK_SECONDS))
+        else:
+            self._poll.poll(max(0, int(seconds * 1000)))
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+
 def run_process(
     argv: Sequence[str],
     *,
@@ -258,6 +288,7 @@ def run_process(
         except OSError as error:
             raise ProcessStartError(f"cannot start {argv[0]}: {error.strerror or error}") from error
     tree = _ProcessTree(process.pid)
+    waiter = _ExitWaiter(process.pid)
     try:
         next_tick = started
         next_track = started + _TRACK_SECONDS
@@ -276,8 +307,9 @@ def run_process(
             if now >= next_track:
                 tree.scan()
                 next_track = now + _TRACK_SECONDS
-            time.sleep(_EXIT_CHECK_SECONDS)
+            waiter.wait(min(next_tick, next_track, deadline) - time.monotonic())
     finally:
+        waiter.close()
         tree.kill(kill_grace_seconds)
         try:
             returncode: int | None = process.wait(timeout=_KILL_GIVE_UP_SECONDS)
