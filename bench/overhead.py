@@ -251,13 +251,11 @@ def main() -> None:
     print(f"{'shape':<10} {'nodes':>6} {'platform s':>11} {'plain s':>9} {'ratio':>6} {'ms/node':>8}")
     for name in selected:
         ratio = platform[name] / plain[name]
-        print(
-            f"{name:<10} {sizes[name]:>6} {platform[name]:>11.2f} {plain[name]:>9.2f} {ratio:>6.2f} {1000 * platform[name] / sizes[name]:>8.1f}"
-        )
+        per_node = 1000 * platform[name] / sizes[name]
+        print(f"{name:<10} {sizes[name]:>6} {platform[name]:>11.2f} {plain[name]:>9.2f} {ratio:>6.2f} {per_node:>8.1f}")
     if "C cached" in platform:
-        print(
-            f"{'C cached':<10} {sizes['C']:>6} {platform['C cached']:>11.2f} {'-':>9} {'-':>6} {1000 * platform['C cached'] / sizes['C']:>8.1f}"
-        )
+        cached = platform["C cached"]
+        print(f"{'C cached':<10} {sizes['C']:>6} {cached:>11.2f} {'-':>9} {'-':>6} {1000 * cached / sizes['C']:>8.1f}")
 
 
 if __name__ == "__main__":

@@ -63,6 +63,13 @@ class NodeCacheFactory(factory.django.DjangoModelFactory):
     node_id = factory.Sequence(lambda n: f"{n:024x}")
 
 
+def _storage_key(sha256: str) -> str:
+    try:
+        return blob_key(sha256)
+    except ValueError:
+        return f"malformed/{sha256}"
+
+
 class ResourceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Resource
@@ -70,7 +77,8 @@ class ResourceFactory(factory.django.DjangoModelFactory):
     sha256 = factory.Sequence(_hex_digest)
     size = 10
     file_type = "csv"
-    storage_key = factory.LazyAttribute(lambda r: blob_key(r.sha256))
+    # A malformed digest (a constraint test) gets a plain key, so the database sees the digest.
+    storage_key = factory.LazyAttribute(lambda r: _storage_key(r.sha256))
     original_name = "data.csv"
     author = factory.SubFactory(UserFactory)
 
