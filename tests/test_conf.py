@@ -36,6 +36,8 @@ def test_defaults_are_the_embedded_single_user_platform() -> None:
     assert config.plugins_path is None
     assert config.log_level == "INFO"
     assert config.worker_concurrency == 4
+    assert (config.node_lease_seconds, config.node_max_attempts) == (20, 3)
+    assert (config.requeue_after_seconds, config.sweep_interval_seconds) == (15, 5)
 
 
 def test_database_url_postgres() -> None:
@@ -143,6 +145,10 @@ def test_single_user_mode_stays_on_loopback() -> None:
         ("PLYNX_FLOWER_PORT", "5566", 5566, "0", "must be at least 1"),
         ("PLYNX_WORKER_CONCURRENCY", "8", 8, "-1", "must be at least 1"),
         ("PLYNX_LOG_LEVEL", "debug", "DEBUG", "LOUD", "expected one of DEBUG, INFO, WARNING, ERROR"),
+        ("PLYNX_NODE_LEASE_SECONDS", "30", 30, "2", "must be at least 3"),
+        ("PLYNX_NODE_MAX_ATTEMPTS", "5", 5, "0", "must be at least 1"),
+        ("PLYNX_REQUEUE_AFTER_SECONDS", "60", 60, "soon", "expected an integer"),
+        ("PLYNX_SWEEP_INTERVAL_SECONDS", "2", 2, "0", "must be at least 1"),
     ],
 )
 def test_scalar_variables(name: str, good: str, expected: object, bad: str, message: str) -> None:

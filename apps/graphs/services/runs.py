@@ -406,8 +406,9 @@ def _dispatch_ready(run: Run, ready: list[NodeRun], known: dict[str, NodeRun]) -
                 status=NodeRunningStatus.IN_QUEUE, attempt=F("attempt") + 1, queued_at=now, updated_at=now
             )
             dispatches.extend(Dispatch(row.pk, row.attempt, row.kind, run.pk, row.node_id) for row in queued)
-        if released:
-            NodeRun.objects.bulk_update(released, _CONTROL_PLANE_FIELDS, batch_size=500)
+        for row in released:
+            # One plain UPDATE per row: far cheaper to build than a bulk CASE over ten fields.
+            NodeRun.objects.filter(pk=row.pk).update(**{name: getattr(row, name) for name in _CONTROL_PLANE_FIELDS})
         pending = _released_children(run, released, known)
     send_after_commit(dispatches)
 
