@@ -19,3 +19,7 @@ def _require_postgresql(request: pytest.FixtureRequest) -> None:
     """Service and model tests must talk to PostgreSQL, not the embedded SQLite default."""
     if "django_db_setup" in request.fixturenames and connection.vendor != "postgresql":
         pytest.fail("Database tests need PostgreSQL: set DATABASE_URL=postgres://... (make test does).")
+
+
+# The S3-compatible server is shared by the storage tests and the execution tests.
+from tests.resources.conftest import s3_endpoint  # noqa: E402, F401
