@@ -7,24 +7,11 @@ script on a worker.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import ClassVar
 
-from apps.nodes.executors.base import ExecutionResult, Executor, PreparedNode, Script, ScriptError
+from apps.nodes.executors.base import ControlPlaneExecutor
 
 
-class DagExecutor(Executor):
+class DagExecutor(ControlPlaneExecutor):
     version: ClassVar[str] = "1"
-    runs_in_control_plane: ClassVar[bool] = True
-
-    def script(self, node: PreparedNode) -> Script:
-        raise ScriptError("a workflow is scheduled node by node; it has no script of its own")
-
-    def run(
-        self,
-        node: PreparedNode,
-        *,
-        should_cancel: Callable[[], bool],
-        on_tick: Callable[[], None] | None = None,
-    ) -> ExecutionResult:
-        return ExecutionResult("FAILED", "workflows are scheduled by the control plane, not run by a worker")
+    no_script_reason: ClassVar[str] = "a workflow is scheduled node by node; it has no script of its own"

@@ -1,6 +1,7 @@
 """Node executors: render a node's script and run it as an isolated subprocess tree."""
 
 from apps.nodes.executors.base import (
+    ControlPlaneExecutor,
     ExecutionResult,
     Executor,
     InputItem,
@@ -16,6 +17,7 @@ from apps.nodes.executors.process import ProcessOutcome, ProcessStartError, clea
 from apps.nodes.executors.registry import UnknownExecutor, executor_for_kind
 
 __all__ = [
+    "ControlPlaneExecutor",
     "ExecutionResult",
     "Executor",
     "InputItem",

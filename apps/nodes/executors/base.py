@@ -246,3 +246,23 @@ class Executor(ABC):
             return ExecutionResult("FAILED", message)
         _append(node.logs.worker, f"JOB SUCCEEDED in {took}\n")
         return ExecutionResult("SUCCESS")
+
+
+class ControlPlaneExecutor(Executor):
+    """An executor whose nodes the control plane schedules itself (composites, workflows): no worker runs them."""
+
+    runs_in_control_plane: ClassVar[bool] = True
+    # What to say if anything ever asks for a script.
+    no_script_reason: ClassVar[str] = "this node is scheduled by the control plane; it has no script of its own"
+
+    def script(self, node: PreparedNode) -> Script:
+        raise ScriptError(self.no_script_reason)
+
+    def run(
+        self,
+        node: PreparedNode,
+        *,
+        should_cancel: Callable[[], bool],
+        on_tick: Callable[[], None] | None = None,
+    ) -> ExecutionResult:
+        return ExecutionResult("FAILED", self.no_script_reason)

@@ -9,30 +9,17 @@ its version is part of the cache key and it checks the inner graph's shape.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import ClassVar
 
 from apps.graphs.engine.types import COMPOSITE_INPUT_ID as INPUT_NODE_ID
 from apps.graphs.engine.types import COMPOSITE_OUTPUT_ID as OUTPUT_NODE_ID
 from apps.nodes.documents import SubNode
-from apps.nodes.executors.base import ExecutionResult, Executor, PreparedNode, Script, ScriptError
+from apps.nodes.executors.base import ControlPlaneExecutor
 
 
-class CompositeExecutor(Executor):
+class CompositeExecutor(ControlPlaneExecutor):
     version: ClassVar[str] = "1"
-    runs_in_control_plane: ClassVar[bool] = True
-
-    def script(self, node: PreparedNode) -> Script:
-        raise ScriptError("a composite operation runs its inner graph; it has no script of its own")
-
-    def run(
-        self,
-        node: PreparedNode,
-        *,
-        should_cancel: Callable[[], bool],
-        on_tick: Callable[[], None] | None = None,
-    ) -> ExecutionResult:
-        return ExecutionResult("FAILED", "composite operations are run by the control plane, not by a worker")
+    no_script_reason: ClassVar[str] = "a composite operation runs its inner graph; it has no script of its own"
 
     def validate(self, document: SubNode) -> list[str]:
         problems = []

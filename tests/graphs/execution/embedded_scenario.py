@@ -22,8 +22,8 @@ from apps.resources.models import Resource  # noqa: E402
 from apps.resources.services import resource_create_from_path  # noqa: E402
 from apps.resources.storage import blob_open  # noqa: E402
 from apps.users.models import User  # noqa: E402
-from tests.graphs.execution.test_examples import SPLIT  # noqa: E402
 from tests.graphs.workflows import bash, file_node, inp, link, out, param, python, wait_for_run, workflow  # noqa: E402
+from tests.seed_examples import SPLIT  # noqa: E402
 
 
 def content(resource_id: str) -> str:

@@ -14,6 +14,7 @@ from apps.resources.storage import blob_open
 from tests.factories import UserFactory
 from tests.graphs.workflows import bash, file_node, inp, link, node_run, out, param, python, wait_for_run, workflow
 from tests.live import Process
+from tests.seed_examples import SPLIT
 
 pytestmark = pytest.mark.usefixtures("celery_worker")
 
@@ -46,31 +47,6 @@ def test_seq_grep_sum(celery_worker: Process) -> None:
         or content(node_run(run, total).outputs["sum"]) == str(expected).encode()
     )
     assert {nr.status for nr in run.node_runs.all()} == {NodeRunningStatus.SUCCESS}
-
-
-SPLIT = """import random
-
-
-def split(inputs, output_a, output_b, sample_rate, seed):
-    random.seed(seed)
-    with open(output_a, 'w') as fa, open(output_b, 'w') as fb:
-        for input_filename in inputs:
-            with open(input_filename, 'r') as fi:
-                for line in fi:
-                    if random.random() < sample_rate:
-                        fa.write(line)
-                    else:
-                        fb.write(line)
-
-
-split(
-    inputs=inputs['data.csv'],
-    output_a=outputs['a.csv'],
-    output_b=outputs['b.csv'],
-    seed=int(params['seed']),
-    sample_rate=float(params['rate']),
-)
-"""
 
 
 def test_split(tmp_path: Path) -> None:

@@ -12,31 +12,9 @@ from apps.nodes.executors.python import PythonExecutor
 from apps.nodes.parameters import ParameterType
 from tests.nodes.executors.conftest import MakeNode
 from tests.nodes.executors.helpers import never
+from tests.seed_examples import SPLIT
 
 # The seed documentation's `split` operation, verbatim.
-SPLIT = """import random
-
-
-def split(inputs, output_a, output_b, sample_rate, seed):
-    random.seed(seed)
-    with open(output_a, 'w') as fa, open(output_b, 'w') as fb:
-        for input_filename in inputs:
-            with open(input_filename, 'r') as fi:
-                for line in fi:
-                    if random.random() < sample_rate:
-                        fa.write(line)
-                    else:
-                        fb.write(line)
-
-
-split(
-    inputs=inputs['data.csv'],
-    output_a=outputs['a.csv'],
-    output_b=outputs['b.csv'],
-    seed=int(params['seed']),
-    sample_rate=float(params['rate']),
-)
-"""
 
 
 def run_split(make_node: MakeNode, tmp_path: Path, *, seed: int, name: str) -> tuple[list[str], list[str]]:
