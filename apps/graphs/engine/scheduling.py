@@ -73,19 +73,6 @@ def ready_nodes(graph: Graph, states: Mapping[str, NodeState]) -> tuple[str, ...
     return tuple(node.id for node in graph.nodes if is_ready(graph, node.id, states))
 
 
-def released_by(graph: Graph, node_id: str, states: Mapping[str, NodeState]) -> tuple[str, ...]:
-    """The nodes that became ready because ``node_id`` succeeded.
-
-    ``states`` needs to cover only the node's children and their parents, so the shell can
-    load a small slice of a large run.
-    """
-    if states.get(node_id) not in SUCCEEDED:
-        return ()
-    position = {node.id: index for index, node in enumerate(graph.nodes)}
-    children = sorted(graph.downstream[node_id], key=position.__getitem__)
-    return tuple(child for child in children if is_ready(graph, child, states))
-
-
 def waiting_counts(graph: Graph, states: Mapping[str, NodeState]) -> dict[str, int]:
     """For each node, how many of the nodes that feed it have not succeeded yet.
 
@@ -103,12 +90,6 @@ def ready_by_count(counts: Mapping[str, int], states: Mapping[str, NodeState]) -
     return tuple(
         node_id for node_id, count in counts.items() if count == 0 and states.get(node_id) is NodeState.CREATED
     )
-
-
-def nodes_to_load(graph: Graph, node_id: str) -> frozenset[str]:
-    """The ids whose states ``released_by`` reads for ``node_id``."""
-    children = graph.downstream[node_id]
-    return frozenset({node_id, *children, *(p for c in children for p in graph.upstream[c])})
 
 
 def run_state(counts: Mapping[NodeState, int], *, cancel_requested: bool) -> RunState:

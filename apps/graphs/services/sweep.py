@@ -26,7 +26,7 @@ from apps.graphs import engine
 from apps.graphs.choices import GraphRunningStatus, NodeRunningStatus
 from apps.graphs.models import NodeRun, NodeRunAttempt, Run
 from apps.graphs.services.dispatch import Dispatch, send_after_commit
-from apps.graphs.services.runs import _dispatch_ready, _refresh_run_state, _spec, _state
+from apps.graphs.services.runs import _dispatch_ready, _engine_node, _refresh_run_state, _state
 from apps.nodes.models import WorkerState
 from plynx_site.queues import queue_for_kind
 
@@ -133,19 +133,13 @@ def _repair_runs(now: datetime) -> int:
             rows = {row.node_id: row for row in NodeRun.objects.filter(run=run)}
             if any(row.status in _ACTIVE for row in rows.values()):
                 continue
-            graph = engine.Graph(nodes=tuple(_engine_node_of(row) for row in rows.values()))
+            graph = engine.Graph(nodes=tuple(_engine_node(row) for row in rows.values()))
             ready = engine.ready_nodes(graph, {node_id: _state(row) for node_id, row in rows.items()})
             _dispatch_ready(run, [rows[node_id] for node_id in ready], rows)
             _refresh_run_state(run)
             Run.objects.filter(pk=run.pk).update(updated_at=now)
             repaired += 1
     return repaired
-
-
-def _engine_node_of(row: NodeRun) -> engine.Node:
-    from apps.graphs.conversion import engine_node
-
-    return engine_node(_spec(row), static=row.status == NodeRunningStatus.STATIC)
 
 
 def runs_sweep() -> SweepResult:

@@ -11,11 +11,12 @@ from apps.graphs.engine import (
     NodeState,
     RunState,
     find_cycle,
-    nodes_to_load,
+    is_ready,
+    ready_by_count,
     ready_nodes,
-    released_by,
     run_state,
     topological_order,
+    waiting_counts,
 )
 from tests.graphs.engine.builders import graph, node_id, op
 
@@ -82,23 +83,28 @@ def test_static_parents_count_as_succeeded() -> None:
     assert ready_nodes(dag, {node_id("file"): S.STATIC, node_id("use"): S.CREATED}) == ids("use")
 
 
-def test_released_by_reads_only_a_slice() -> None:
-    states = {node_id("a"): S.SUCCESS, node_id("b"): S.SUCCESS, node_id("c"): S.RUNNING, node_id("d"): S.CREATED}
-    assert nodes_to_load(DIAMOND, node_id("b")) == frozenset(ids("b", "d", "c"))
-    assert released_by(DIAMOND, node_id("b"), states) == ()
-    states[node_id("c")] = S.SUCCESS
-    assert released_by(DIAMOND, node_id("c"), {k: states[k] for k in nodes_to_load(DIAMOND, node_id("c"))}) == ids("d")
-    assert released_by(DIAMOND, node_id("c"), {node_id("c"): S.FAILED}) == ()
+def test_waiting_counts_and_ready_by_count() -> None:
+    states = {n.id: S.CREATED for n in DIAMOND.nodes}
+    counts = waiting_counts(DIAMOND, states)
+    assert counts == {node_id("a"): 0, node_id("b"): 1, node_id("c"): 1, node_id("d"): 2}
+    assert ready_by_count(counts, states) == ids("a")
+    states[node_id("a")] = S.SUCCESS
+    assert waiting_counts(DIAMOND, states)[node_id("b")] == 0
+    assert ready_by_count(waiting_counts(DIAMOND, states), states) == ids("b", "c")
+    file_first = graph(op("file"), op("use", "file"))
+    assert waiting_counts(file_first, {node_id("file"): S.STATIC, node_id("use"): S.CREATED})[node_id("use")] == 0
 
 
 @pytest.mark.parametrize("seed", range(30))
 def test_simulated_runs_start_each_node_once_after_its_parents(seed: int) -> None:
-    """Finish nodes in random order: every node is released once, only after all its parents."""
+    """Finish nodes in random order, lowering counts as the shell does: each node starts once, after its parents."""
     rng = random.Random(seed)
     dag = graph(*(op(name, *parents) for name, parents in random_dag(rng, 30)))
     states = {n.id: S.CREATED for n in dag.nodes}
+    counts = waiting_counts(dag, states)
     started: list[str] = []
-    active = list(ready_nodes(dag, states))
+    active = list(ready_by_count(counts, states))
+    assert active == list(ready_nodes(dag, states))
     for n in active:
         states[n] = S.IN_QUEUE
     while active:
@@ -106,7 +112,11 @@ def test_simulated_runs_start_each_node_once_after_its_parents(seed: int) -> Non
         assert all(states[p] in (S.SUCCESS, S.RESTORED) for p in dag.upstream[current])
         started.append(current)
         states[current] = rng.choice([S.SUCCESS, S.RESTORED])
-        for child in released_by(dag, current, states):
+        for child in dag.downstream[current]:
+            counts[child] -= 1
+        released = ready_by_count({c: counts[c] for c in dag.downstream[current]}, states)
+        assert set(released) == {c for c in dag.downstream[current] if is_ready(dag, c, states)}
+        for child in released:
             states[child] = S.IN_QUEUE
             active.append(child)
     assert sorted(started) == sorted(n.id for n in dag.nodes)
