@@ -179,3 +179,25 @@ def test_nodes_queued_when_redis_restarts_still_run(
         assert NodeRunAttempt.objects.filter(node_run=row, outcome="SUCCESS").count() == 1
     assert run.finished_at > lost_at
     assert settings.PLYNX_REQUEUE_AFTER_SECONDS > 0
+
+
+def test_a_redelivered_message_never_runs_a_node_twice(live_env: dict[str, str], tmp_path: Path) -> None:
+    from apps.graphs.services.dispatch import EXECUTE_NODE_TASK
+
+    author = UserFactory()
+    once = bash("once", "echo ran >> /dev/null; date +%s%N > {{ outputs.out }}", outputs=[out("out")], cacheable=False)
+    with worker(live_env, tmp_path, concurrency=2):
+        run = wait_for_run(run_create(workflow=workflow(author, once), author=author))
+        row = node_run(run, once)
+        finished_at, outputs = row.finished_at, row.outputs
+        # The same message again, twice (a broker redelivery, a duplicate publish).
+        for _ in range(2):
+            celery_app.send_task(EXECUTE_NODE_TASK, args=(row.pk, row.attempt), queue="plynx.bash_jinja2")
+        wait_until(lambda: worker_log_mentions(tmp_path, "nothing to claim", 2), timeout=20, what="both refused")
+    row.refresh_from_db()
+    assert (row.status, row.finished_at, row.outputs) == (S.SUCCESS, finished_at, outputs)
+    assert list(NodeRunAttempt.objects.filter(node_run=row).values_list("attempt", "outcome")) == [(1, "SUCCESS")]
+
+
+def worker_log_mentions(directory: Path, text: str, times: int) -> bool:
+    return sum(path.read_text(errors="replace").count(text) for path in directory.glob("w*.log")) >= times
