@@ -324,18 +324,54 @@ def _run_create(
         )
     states = {row.node_id: _state(row) for row in rows}
     counts = engine.waiting_counts(graph, states)
-    for row in rows:
-        row.waiting_for = counts[row.node_id]
-    NodeRun.objects.bulk_create(rows, batch_size=500)
     by_id = {row.node_id: row for row in rows}
     for row, doc in zip(rows, docs, strict=True):
         row._parsed_spec = doc  # type: ignore[attr-defined]
-    ready = engine.ready_by_count(counts, states)
+    ready = _restore_before_insert(by_id, counts, states, now=timezone.now())
+    for row in rows:
+        row.waiting_for = counts[row.node_id]
+    NodeRun.objects.bulk_create(rows, batch_size=500)
     run = Run.objects.select_for_update().get(pk=run.pk)
-    _dispatch_ready(run, [by_id[node_id] for node_id in ready], by_id)
+    _dispatch_ready(run, ready, by_id)
     _refresh_run_state(run)
     logger.info("run created run=%s nodes=%d ready=%d", run.pk, len(rows), len(ready))
     return run
+
+
+def _restore_before_insert(
+    rows: dict[str, NodeRun], counts: dict[str, int], states: dict[str, engine.NodeState], *, now: Any
+) -> list[NodeRun]:
+    """Answer what the cache can before the run's rows are written, so restored nodes are inserted
+    restored (no update per node); return the ready nodes the cache could not answer.
+
+    ``rows``, ``counts`` and ``states`` are updated in place as nodes are restored.
+    """
+    pending = [rows[node_id] for node_id in engine.ready_by_count(counts, states)]
+    left: list[NodeRun] = []
+    while pending:
+        keyed, failed = _resolve_batch(pending, rows)
+        left.extend(row for row, _ in failed)
+        hits = node_cache_lookup(keys=[k.key for row, _, k in keyed if k and _cacheable(_spec(row))])
+        restored = []
+        for row, _, key in keyed:
+            hit = hits.get(key.key) if key is not None and _cacheable(_spec(row)) else None
+            if hit is None or key is None or row.node_id == engine.COMPOSITE_OUTPUT_ID:
+                left.append(row)
+                continue
+            row.cache_key, row.cache_key_parts, row.restored_from = key.key, key.parts, hit
+            _finish_in_control_plane(
+                row, NodeRunningStatus.RESTORED, outputs=hit.outputs, logs=hit.logs, now=now, save=False
+            )
+            states[row.node_id] = engine.NodeState.RESTORED
+            restored.append(row)
+        released = []
+        for row in restored:
+            for child in row.downstream:
+                counts[child] -= 1
+                if counts[child] == 0 and states[child] is engine.NodeState.CREATED:
+                    released.append(rows[child])
+        pending = released
+    return left
 
 
 _Keyed = tuple[NodeRun, dict[str, list[ResolvedInput]], engine.CacheKey | None]
