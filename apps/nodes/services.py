@@ -61,6 +61,11 @@ class _Monitor(threading.Thread):
         self._stop_event = threading.Event()
         self._uploaded: dict[str, tuple[int, int]] = {}
 
+    @property
+    def uploaded_logs(self) -> list[str]:
+        """The logs copied to their live keys so far."""
+        return list(self._uploaded)
+
     def should_cancel(self) -> bool:
         return self.cancel.is_set() or self.lost.is_set()
 
@@ -251,7 +256,8 @@ def node_execute(*, node_run_id: int, attempt: int, worker_id: str, task_id: str
         run_id=claimed.run_id,
         cache_key=claimed.cache_key,
     )
-    for name in LOG_NAMES:
+    # Only what was copied while the node ran (a node shorter than a second has nothing live).
+    for name in monitor.uploaded_logs:
         try:
             live_delete(live_log_key(claimed.run_id, claimed.node_id, claimed.attempt, name))
         except Exception:

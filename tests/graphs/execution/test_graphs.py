@@ -234,3 +234,5 @@ def test_live_logs_are_readable_while_the_node_runs() -> None:
     run = wait_for_run(run)
     assert content(node_run(run, talker).logs["stdout"]) == "first-line\nsecond-line\n"
     assert started is not None
+    # Once the node has ended, its logs are resources and the live copies are gone.
+    assert live_text() == ""
