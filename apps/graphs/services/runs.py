@@ -23,7 +23,7 @@ from django.utils import timezone
 from apps.graphs import engine
 from apps.graphs.choices import GraphRunningStatus, NodeRunningStatus
 from apps.graphs.conversion import engine_graph, engine_node
-from apps.graphs.models import NodeRun, NodeRunAttempt, Run
+from apps.graphs.models import NodeCache, NodeRun, NodeRunAttempt, Run
 from apps.graphs.services.cache import node_cache_lookup, node_cache_store
 from apps.graphs.services.dispatch import Dispatch, revoke_after_commit, send_after_commit, task_id_for
 from apps.nodes.documents import SUB_NODES, SubNode, parse_list
@@ -351,17 +351,14 @@ def _restore_before_insert(
     while pending:
         keyed, failed = _resolve_batch(pending, rows)
         left.extend(row for row, _ in failed)
-        hits = node_cache_lookup(keys=[k.key for row, _, k in keyed if k and _cacheable(_spec(row))])
+        hits = _cache_hits(keyed)
         restored = []
         for row, _, key in keyed:
-            hit = hits.get(key.key) if key is not None and _cacheable(_spec(row)) else None
-            if hit is None or key is None or row.node_id == engine.COMPOSITE_OUTPUT_ID:
+            hit = hits.get(row.node_id)
+            if hit is None or key is None:
                 left.append(row)
                 continue
-            row.cache_key, row.cache_key_parts, row.restored_from = key.key, key.parts, hit
-            _finish_in_control_plane(
-                row, NodeRunningStatus.RESTORED, outputs=hit.outputs, logs=hit.logs, now=now, save=False
-            )
+            _restore(row, key, hit, now=now)
             states[row.node_id] = engine.NodeState.RESTORED
             restored.append(row)
         released = []
@@ -394,6 +391,19 @@ def _resolve_batch(pending: list[NodeRun], known: dict[str, NodeRun]) -> tuple[l
     return keyed, failed
 
 
+def _cache_hits(keyed: list[_Keyed]) -> dict[str, NodeCache]:
+    """Node id → the cache entry that answers for it, for the cacheable nodes the cache can answer."""
+    wanted = {row.node_id: key.key for row, _, key in keyed if key is not None and _cacheable(_spec(row))}
+    entries = node_cache_lookup(keys=wanted.values())
+    return {node_id: entries[key] for node_id, key in wanted.items() if key in entries}
+
+
+def _restore(row: NodeRun, key: engine.CacheKey, hit: NodeCache, *, now: Any) -> None:
+    """Mark ``row`` RESTORED from ``hit`` (in memory; the caller stores it)."""
+    row.cache_key, row.cache_key_parts, row.restored_from = key.key, key.parts, hit
+    _finish_in_control_plane(row, NodeRunningStatus.RESTORED, outputs=hit.outputs, logs=hit.logs, now=now, save=False)
+
+
 def _dispatch_ready(run: Run, ready: list[NodeRun], known: dict[str, NodeRun]) -> None:
     """Start the ready nodes: from the cache when it can answer, else by sending them to workers.
 
@@ -406,14 +416,14 @@ def _dispatch_ready(run: Run, ready: list[NodeRun], known: dict[str, NodeRun]) -
     pending = ready
     while pending:
         keyed, failed = _resolve_batch(pending, known)
-        hits = node_cache_lookup(keys=[k.key for row, _, k in keyed if k and _cacheable(_spec(row))])
+        hits = _cache_hits(keyed)
         released: list[NodeRun] = []
         queued: list[NodeRun] = []
         for row, error in failed:
             _finish_in_control_plane(row, NodeRunningStatus.FAILED, error=error, now=now)
         for row, inputs, key in keyed:
             spec = _spec(row)
-            hit = hits.get(key.key) if key is not None and _cacheable(spec) else None
+            hit = hits.get(row.node_id)
             if row.node_id == engine.COMPOSITE_OUTPUT_ID:
                 outputs = {
                     name: slots[0].resource_id for name, slots in inputs.items() if slots and slots[0].resource_id
@@ -421,11 +431,7 @@ def _dispatch_ready(run: Run, ready: list[NodeRun], known: dict[str, NodeRun]) -
                 _finish_in_control_plane(row, NodeRunningStatus.SUCCESS, outputs=outputs, now=now, save=False)
                 released.append(row)
             elif hit is not None and key is not None:
-                row.restored_from = hit
-                row.cache_key, row.cache_key_parts = key.key, key.parts
-                _finish_in_control_plane(
-                    row, NodeRunningStatus.RESTORED, outputs=hit.outputs, logs=hit.logs, now=now, save=False
-                )
+                _restore(row, key, hit, now=now)
                 released.append(row)
             elif executor_for_kind(spec.kind).runs_in_control_plane:
                 if key is not None:
