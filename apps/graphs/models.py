@@ -126,6 +126,12 @@ class NodeRun(models.Model):
     attempt = models.PositiveIntegerField(default=0, help_text="Dispatches so far; the current one's token.")
     outputs = models.JSONField(default=dict, blank=True, help_text="Output name → resource id.")
     logs = models.JSONField(default=dict, blank=True, help_text="Log name → resource id.")
+    inputs_resolved = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Each input's slots as resolved when the node was queued: resource id, file type and "
+        "sha256, or a raw value. The worker runs exactly these.",
+    )
     cache_key = models.CharField(max_length=64, blank=True, default="")
     cache_key_parts = models.JSONField(default=dict, blank=True, help_text="Digest of each part of the key.")
     restored_from = models.ForeignKey(
@@ -172,7 +178,11 @@ class NodeRun(models.Model):
 
 
 class NodeRunAttempt(models.Model):
-    """One dispatch of a node to a worker: who ran it, when, and how it ended."""
+    """One dispatch of a node to a worker: who ran it, when, and how it ended.
+
+    Written when the attempt ends (the worker's finish, or the sweeper finding it lost); while
+    it runs, the node run itself holds its worker and start time.
+    """
 
     class Outcome(models.TextChoices):
         RUNNING = "RUNNING"

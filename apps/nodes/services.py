@@ -32,9 +32,8 @@ from apps.nodes.executors.base import (
 )
 from apps.nodes.executors.registry import executor_for_kind
 from apps.resources.kinds import ResourceValueError, resource_kind
-from apps.resources.services import resource_create_from_path
+from apps.resources.services import StoredBlob, resource_store_path
 from apps.resources.storage import blob_download_to, blob_key, live_delete, live_log_key, live_put_path
-from apps.users.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -168,8 +167,8 @@ def _prepare(claimed: ClaimedNode, workdir: Path, logs: LogPaths) -> PreparedNod
     )
 
 
-def _upload_outputs(prepared: PreparedNode, author: User) -> dict[str, str]:
-    stored: dict[str, str] = {}
+def _upload_outputs(prepared: PreparedNode) -> dict[str, StoredBlob]:
+    stored: dict[str, StoredBlob] = {}
     for name, slot in prepared.outputs.items():
         kind = resource_kind(slot.file_type)
         if not slot.path.exists():
@@ -182,18 +181,16 @@ def _upload_outputs(prepared: PreparedNode, author: User) -> dict[str, str]:
         except ResourceValueError as error:
             raise OutputError(f"output {name!r} ({slot.file_type}) is malformed: {error}") from None
         upload = kind.postprocess_output(slot.path)
-        stored[name] = resource_create_from_path(
-            path=upload, file_type=slot.file_type, original_name=name, author=author
-        ).pk
+        stored[name] = resource_store_path(path=upload, file_type=slot.file_type, original_name=name)
     return stored
 
 
-def _upload_logs(logs: LogPaths, author: User) -> dict[str, str]:
-    stored: dict[str, str] = {}
+def _upload_logs(logs: LogPaths) -> dict[str, StoredBlob]:
+    stored: dict[str, StoredBlob] = {}
     for name in LOG_NAMES:
         path: Path = getattr(logs, name)
         if path.exists() and path.stat().st_size > 0:
-            stored[name] = resource_create_from_path(path=path, file_type="file", original_name=name, author=author).pk
+            stored[name] = resource_store_path(path=path, file_type="file", original_name=name)
     return stored
 
 
@@ -211,7 +208,6 @@ def node_execute(*, node_run_id: int, attempt: int, worker_id: str, task_id: str
     if claimed is None:
         logger.info("nothing to claim node_run=%s attempt=%s", node_run_id, attempt)
         return
-    author = User(pk=claimed.author_id)
     logger.info("node started run=%s node=%s attempt=%s", claimed.run_id, claimed.node_id, attempt)
     with tempfile.TemporaryDirectory(prefix="plynx-node-") as tmp:
         workdir = Path(tmp)
@@ -221,13 +217,13 @@ def node_execute(*, node_run_id: int, attempt: int, worker_id: str, task_id: str
             path.touch()
         monitor = _Monitor(claimed, logs)
         monitor.start()
-        outputs: Mapping[str, str] = {}
+        outputs: Mapping[str, StoredBlob] = {}
         try:
             executor = executor_for_kind(claimed.spec.kind)
             prepared = _prepare(claimed, workdir, logs)
             result = executor.run(prepared, should_cancel=monitor.should_cancel)
             if result.status == "SUCCESS":
-                outputs = _upload_outputs(prepared, author)
+                outputs = _upload_outputs(prepared)
         except OutputError as error:
             result = ExecutionResult("FAILED", str(error))
             _append_worker_log(logs, f"JOB FAILED: {error}")
@@ -240,21 +236,24 @@ def node_execute(*, node_run_id: int, attempt: int, worker_id: str, task_id: str
         if result.status == "SUCCESS" and monitor.cancel.is_set():
             result = ExecutionResult("CANCELED", "canceled")
         try:
-            stored_logs = _upload_logs(logs, author)
+            stored_logs = _upload_logs(logs)
         except Exception as error:
             logger.exception("log upload failed run=%s node=%s", claimed.run_id, claimed.node_id)
             stored_logs = {}
             if result.status == "SUCCESS":
                 result, outputs = ExecutionResult("FAILED", f"could not store the logs: {error}"), {}
+    if result.status != "SUCCESS":
+        outputs = {}
     node_run_finish(
         node_run_id=claimed.node_run_id,
         attempt=claimed.attempt,
         status=engine.NodeState(result.status),
-        outputs=outputs if result.status == "SUCCESS" else {},
-        logs=stored_logs,
+        outputs={name: item.id for name, item in outputs.items()},
+        logs={name: item.id for name, item in stored_logs.items()},
+        stored=[*outputs.values(), *stored_logs.values()],
         error=result.error,
         run_id=claimed.run_id,
-        cache_key=claimed.cache_key,
+        cacheable=claimed.cacheable,
     )
     # Only what was copied while the node ran (a node shorter than a second has nothing live).
     for name in monitor.uploaded_logs:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, BinaryIO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from apps.resources.models import Resource, validate_original_name
 from apps.resources.storage import BlobInfo, blob_exists, blob_open, blob_put_path, blob_put_stream
+from plynx_site import sql
+from plynx_site.ids import new_object_id
 
 if TYPE_CHECKING:
     from apps.users.models import User
@@ -68,6 +72,44 @@ def resource_create_from_path(
     """
     _check(file_type, original_name)
     return _create(blob_put_path(path), file_type, original_name, author)
+
+
+@dataclass(frozen=True)
+class StoredBlob:
+    """Bytes already in storage, waiting to be recorded as resource ``id`` (see ``resources_record``)."""
+
+    id: str
+    blob: BlobInfo
+    file_type: str
+    original_name: str
+
+
+def resource_store_path(*, path: Path, file_type: str, original_name: str = "") -> StoredBlob:
+    """Store the file at ``path`` (once per content) for a resource recorded later, in a batch.
+
+    What a worker does with a node's outputs and logs: their rows are then written together
+    with the node's result, in one statement. Same checks as ``resource_create_from_path``.
+    """
+    _check(file_type, original_name)
+    return StoredBlob(new_object_id(), blob_put_path(path), file_type, original_name)
+
+
+_RECORD_COLUMNS = "id, sha256, size, file_type, storage_key, original_name, author_id, created_at, updated_at"
+
+
+def resources_record(*, stored: Sequence[StoredBlob], author_id: int | None) -> None:
+    """Record stored blobs as resources, all in one statement."""
+    if not stored:
+        return
+    now = sql.datetime_param(timezone.now())
+    row = f"({sql.placeholders(_RECORD_COLUMNS.split(','))})"
+    params: list[object] = []
+    for item in stored:
+        params += [item.id, item.blob.sha256, item.blob.size, item.file_type, item.blob.key, item.original_name]
+        params += [author_id, now, now]
+    sql.execute(
+        f"INSERT INTO {Resource._meta.db_table} ({_RECORD_COLUMNS}) VALUES {', '.join([row] * len(stored))}", params
+    )
 
 
 def resource_create_from_stream(

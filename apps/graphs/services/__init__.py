@@ -1,17 +1,8 @@
 """Services of runs and the node cache."""
 
 from apps.graphs.services.cache import CacheCleanResult, node_cache_clean, node_cache_lookup, node_cache_store
-from apps.graphs.services.runs import (
-    ClaimedNode,
-    ResolvedInput,
-    RunValidationFailed,
-    graph_validate,
-    node_run_claim,
-    node_run_finish,
-    node_run_heartbeat,
-    run_cancel,
-    run_create,
-)
+from apps.graphs.services.node_runs import ClaimedNode, node_run_claim, node_run_finish, node_run_heartbeat
+from apps.graphs.services.runs import ResolvedInput, RunValidationFailed, graph_validate, run_cancel, run_create
 from apps.graphs.services.sweep import SweepResult, runs_sweep
 
 __all__ = [

@@ -12,18 +12,17 @@ import logging
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count
 from django.utils import timezone
 
 from apps.graphs import engine
 from apps.graphs.choices import GraphRunningStatus, NodeRunningStatus
 from apps.graphs.conversion import engine_graph, engine_node
-from apps.graphs.models import NodeCache, NodeRun, NodeRunAttempt, Run
+from apps.graphs.models import NodeCache, NodeRun, Run
 from apps.graphs.services.cache import node_cache_lookup, node_cache_store
 from apps.graphs.services.dispatch import Dispatch, revoke_after_commit, send_after_commit, task_id_for
 from apps.nodes.documents import SUB_NODES, SubNode, parse_list
@@ -32,6 +31,7 @@ from apps.nodes.models import Node
 from apps.nodes.parameters import CACHEABLE, DEFAULT_TIMEOUT_SECONDS, TIMEOUT
 from apps.resources.models import Resource
 from apps.users.models import User
+from plynx_site import sql
 
 logger = logging.getLogger(__name__)
 S = engine.NodeState
@@ -54,20 +54,14 @@ class ResolvedInput:
     file_type: str
     sha256: str = ""
 
+    def to_json(self) -> dict[str, Any]:
+        if self.resource_id is None:
+            return {"value": self.value, "file_type": self.file_type}
+        return {"resource_id": self.resource_id, "file_type": self.file_type, "sha256": self.sha256}
 
-@dataclass(frozen=True)
-class ClaimedNode:
-    """A node a worker now owns (status RUNNING under ``attempt``), with its inputs resolved."""
-
-    node_run_id: int
-    run_id: str
-    author_id: int
-    node_id: str
-    attempt: int
-    spec: SubNode
-    inputs: dict[str, list[ResolvedInput]]
-    timeout_seconds: int
-    cache_key: engine.CacheKey
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ResolvedInput:
+        return cls(data.get("resource_id"), data.get("value"), data["file_type"], data.get("sha256", ""))
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -117,12 +111,22 @@ def _load_rows(run: Run, node_ids: Iterable[str], *, parents_only: bool = False)
     return {row.node_id: row for row in rows}
 
 
-def _resources(ids: Iterable[str]) -> dict[str, tuple[str, str]]:
-    """Resource id → (file type, sha256)."""
-    return {
-        pk: (file_type, sha256)
-        for pk, file_type, sha256 in Resource.objects.filter(pk__in=set(ids)).values_list("pk", "file_type", "sha256")
-    }
+Resources = Mapping[str, tuple[str, str]]
+
+
+def _resources(ids: Iterable[str], known: Resources | None = None) -> dict[str, tuple[str, str]]:
+    """Resource id → (file type, sha256); ``known`` ones (just created by the caller) are not read again."""
+    wanted = set(ids)
+    found = {pk: known[pk] for pk in wanted & known.keys()} if known else {}
+    missing = wanted - found.keys()
+    if missing:
+        found.update(
+            (pk, (file_type, sha256))
+            for pk, file_type, sha256 in Resource.objects.filter(pk__in=missing).values_list(
+                "pk", "file_type", "sha256"
+            )
+        )
+    return found
 
 
 def _resolve_inputs(
@@ -374,10 +378,12 @@ def _restore_before_insert(
 _Keyed = tuple[NodeRun, dict[str, list[ResolvedInput]], engine.CacheKey | None]
 
 
-def _resolve_batch(pending: list[NodeRun], known: dict[str, NodeRun]) -> tuple[list[_Keyed], list[tuple[NodeRun, str]]]:
+def _resolve_batch(
+    pending: list[NodeRun], known: dict[str, NodeRun], known_resources: Resources | None = None
+) -> tuple[list[_Keyed], list[tuple[NodeRun, str]]]:
     """Resolve the inputs and compute the cache key of each pending node (the ones that cannot, fail)."""
     specs = [_spec(row) for row in pending]
-    resources = _resources(_upstream_resource_ids(specs, known))
+    resources = _resources(_upstream_resource_ids(specs, known), known_resources)
     keyed: list[_Keyed] = []
     failed: list[tuple[NodeRun, str]] = []
     for row, spec in zip(pending, specs, strict=True):
@@ -404,10 +410,13 @@ def _restore(row: NodeRun, key: engine.CacheKey, hit: NodeCache, *, now: Any) ->
     _finish_in_control_plane(row, NodeRunningStatus.RESTORED, outputs=hit.outputs, logs=hit.logs, now=now, save=False)
 
 
-def _dispatch_ready(run: Run, ready: list[NodeRun], known: dict[str, NodeRun]) -> None:
+def _dispatch_ready(
+    run: Run, ready: list[NodeRun], known: dict[str, NodeRun], *, known_resources: Resources | None = None
+) -> None:
     """Start the ready nodes: from the cache when it can answer, else by sending them to workers.
 
-    Restoring a node releases its children, which are handled in the next round.
+    Restoring a node releases its children, which are handled in the next round. A queued node
+    keeps its resolved inputs and cache key: its worker runs exactly what was looked up.
     """
     if run.cancel_requested_at is not None:
         return
@@ -415,10 +424,10 @@ def _dispatch_ready(run: Run, ready: list[NodeRun], known: dict[str, NodeRun]) -
     dispatches: list[Dispatch] = []
     pending = ready
     while pending:
-        keyed, failed = _resolve_batch(pending, known)
+        keyed, failed = _resolve_batch(pending, known, known_resources)
         hits = _cache_hits(keyed)
         released: list[NodeRun] = []
-        queued: list[NodeRun] = []
+        queued: list[tuple[NodeRun, dict[str, list[ResolvedInput]], engine.CacheKey | None]] = []
         for row, error in failed:
             _finish_in_control_plane(row, NodeRunningStatus.FAILED, error=error, now=now)
         for row, inputs, key in keyed:
@@ -441,18 +450,44 @@ def _dispatch_ready(run: Run, ready: list[NodeRun], known: dict[str, NodeRun]) -
                 row.status = NodeRunningStatus.IN_QUEUE
                 row.attempt += 1
                 row.queued_at = now
-                queued.append(row)
+                queued.append((row, inputs, key))
         if queued:
-            # One statement for any number of nodes; the worker stores the cache key when it claims.
-            NodeRun.objects.filter(pk__in=[row.pk for row in queued], status=NodeRunningStatus.CREATED).update(
-                status=NodeRunningStatus.IN_QUEUE, attempt=F("attempt") + 1, queued_at=now, updated_at=now
-            )
-            dispatches.extend(Dispatch(row.pk, row.attempt, row.kind, run.pk, row.node_id) for row in queued)
+            _mark_queued(queued, now=now)
+            dispatches.extend(Dispatch(row.pk, row.attempt, row.kind, run.pk, row.node_id) for row, _, _ in queued)
         for row in released:
             # One plain UPDATE per row: far cheaper to build than a bulk CASE over ten fields.
             NodeRun.objects.filter(pk=row.pk).update(**{name: getattr(row, name) for name in _CONTROL_PLANE_FIELDS})
         pending = _released_children(run, released, known)
     send_after_commit(dispatches)
+
+
+_MARK_QUEUED = (
+    f"UPDATE {NodeRun._meta.db_table} SET status = %s, attempt = attempt + 1, queued_at = %s, updated_at = %s, "
+    "cache_key = %s, cache_key_parts = %s, inputs_resolved = %s WHERE id = %s AND status = %s"
+)
+
+
+def _mark_queued(
+    queued: Sequence[tuple[NodeRun, Mapping[str, list[ResolvedInput]], engine.CacheKey | None]], *, now: Any
+) -> None:
+    """IN_QUEUE under the next attempt, with what the worker needs (one pipelined statement)."""
+    at = sql.datetime_param(now)
+    sql.execute_many(
+        _MARK_QUEUED,
+        [
+            (
+                NodeRunningStatus.IN_QUEUE,
+                at,
+                at,
+                key.key if key else "",
+                sql.json_param(key.parts if key else {}),
+                sql.json_param({name: [slot.to_json() for slot in slots] for name, slots in inputs.items()}),
+                row.pk,
+                NodeRunningStatus.CREATED,
+            )
+            for row, inputs, key in queued
+        ],
+    )
 
 
 def _linked_parents(row: NodeRun) -> set[str]:
@@ -491,18 +526,38 @@ def _released_children(run: Run, finished: list[NodeRun], known: dict[str, NodeR
     by_amount: dict[int, list[str]] = {}
     for child, amount in drops.items():
         by_amount.setdefault(amount, []).append(child)
+    ready: list[NodeRun] = []
     for amount, children in by_amount.items():
-        NodeRun.objects.filter(run=run, node_id__in=children).update(waiting_for=F("waiting_for") - amount)
-    rows = list(
-        NodeRun.objects.filter(run=run, node_id__in=drops.keys(), status=NodeRunningStatus.CREATED, waiting_for=0)
-    )
-    counts = {row.node_id: row.waiting_for for row in rows}
-    ready_ids = set(engine.ready_by_count(counts, {row.node_id: _state(row) for row in rows}))
-    ready = [row for row in rows if row.node_id in ready_ids]
+        changed = sql.fetch(
+            f"UPDATE {NodeRun._meta.db_table} SET waiting_for = waiting_for - %s "
+            f"WHERE run_id = %s AND node_id IN ({sql.placeholders(children)}) "
+            "RETURNING id, node_id, kind, title, spec, downstream, status, waiting_for, attempt",
+            [amount, run.pk, *children],
+        )
+        counts = {node_id: waiting for _, node_id, _, _, _, _, _, waiting, _ in changed}
+        states = {node_id: engine.NodeState(status) for _, node_id, _, _, _, _, status, _, _ in changed}
+        ready_ids = set(engine.ready_by_count(counts, states))
+        ready += [
+            NodeRun(
+                id=pk,
+                run_id=run.pk,
+                node_id=node_id,
+                kind=kind,
+                title=title,
+                spec=sql.json_value(spec),
+                downstream=sql.json_value(downstream),
+                status=status,
+                waiting_for=waiting,
+                attempt=attempt,
+            )
+            for pk, node_id, kind, title, spec, downstream, status, waiting, attempt in changed
+            if node_id in ready_ids
+        ]
     known.update({row.node_id: row for row in ready})
     # Ready children resolve their inputs from their parents' outputs.
-    needed = {parent for row in ready for parent in _linked_parents(row)}
-    known.update(_load_rows(run, needed - known.keys(), parents_only=True))
+    needed = {parent for row in ready for parent in _linked_parents(row)} - known.keys()
+    if needed:
+        known.update(_load_rows(run, needed, parents_only=True))
     return ready
 
 
@@ -608,125 +663,32 @@ def _finish_composite_node(child: Run) -> None:
     _after_node_finished(parent, row)
 
 
-def _after_node_finished(run: Run, row: NodeRun) -> None:
+def _after_node_finished(run: Run, row: NodeRun, *, known_resources: Resources | None = None) -> None:
     if row.status in (NodeRunningStatus.SUCCESS, NodeRunningStatus.RESTORED):
         known = {row.node_id: row}
         released = _released_children(run, [row], known)
-        _dispatch_ready(run, released, known)
-        # A running run that succeeded a node and sent its children on stays RUNNING: no need to
-        # count its nodes (what keeps a long chain cheap).
-        if (
-            run.status == GraphRunningStatus.RUNNING
-            and run.cancel_requested_at is None
-            and any(child.status in (NodeRunningStatus.IN_QUEUE, NodeRunningStatus.RUNNING) for child in released)
-        ):
-            return
+        _dispatch_ready(run, released, known, known_resources=known_resources)
+        # A running run in which a node succeeded stays RUNNING while another node is active or
+        # waiting: no need to count its nodes (what keeps long chains and wide fans cheap).
+        if run.status == GraphRunningStatus.RUNNING and run.cancel_requested_at is None:
+            if any(child.status in (NodeRunningStatus.IN_QUEUE, NodeRunningStatus.RUNNING) for child in released):
+                return
+            if _has_unsucceeded_node(run):
+                return
     _refresh_run_state(run)
 
 
-# --- what workers call -----------------------------------------------------------------------
+_SUCCEEDED = sorted(state.value for state in engine.SUCCEEDED)
 
 
-def node_run_claim(*, node_run_id: int, attempt: int, worker_id: str, task_id: str = "") -> ClaimedNode | None:
-    """Take a queued node for this worker, or None if it is not (any more) this attempt's to run.
-
-    A duplicate or late message, a canceled run, or an attempt superseded by a re-dispatch all
-    find nothing to claim.
-    """
-    now = timezone.now()
-    with transaction.atomic():
-        claimed = NodeRun.objects.filter(
-            pk=node_run_id, attempt=attempt, status=NodeRunningStatus.IN_QUEUE, run__cancel_requested_at__isnull=True
-        ).update(
-            status=NodeRunningStatus.RUNNING,
-            started_at=now,
-            worker_id=worker_id,
-            celery_task_id=task_id or task_id_for(node_run_id, attempt),
-            lease_expires_at=now + timedelta(seconds=settings.PLYNX_NODE_LEASE_SECONDS),
-            updated_at=now,
-        )
-        if not claimed:
-            return None
-        NodeRunAttempt.objects.create(node_run_id=node_run_id, attempt=attempt, worker_id=worker_id, started_at=now)
-    row = NodeRun.objects.select_related("run").get(pk=node_run_id)
-    spec = _spec(row)
-    parents = _load_rows(row.run, {v.node_id for p in spec.inputs for v in p.values if v.node_id}, parents_only=True)
-    resources = _resources(_upstream_resource_ids([spec], parents))
-    try:
-        inputs = _resolve_inputs(spec, parents, resources)
-    except LookupError as error:
-        node_run_finish(node_run_id=node_run_id, attempt=attempt, status=S.FAILED, error=str(error))
-        return None
-    return ClaimedNode(
-        node_run_id=row.pk,
-        run_id=row.run_id,
-        author_id=row.run.author_id,
-        node_id=row.node_id,
-        attempt=attempt,
-        spec=spec,
-        inputs=inputs,
-        timeout_seconds=_timeout_seconds(spec),
-        # The key the control plane looked up before sending the node; stored when it finishes.
-        cache_key=_cache_key(row, inputs),
-    )
-
-
-def node_run_heartbeat(*, node_run_id: int, attempt: int) -> bool:
-    """Renew the lease of a running node; False when the node is no longer this attempt's."""
-    now = timezone.now()
+def _has_unsucceeded_node(run: Run) -> bool:
     return bool(
-        NodeRun.objects.filter(pk=node_run_id, attempt=attempt, status=NodeRunningStatus.RUNNING).update(
-            lease_expires_at=now + timedelta(seconds=settings.PLYNX_NODE_LEASE_SECONDS)
+        sql.fetch(
+            f"SELECT 1 FROM {NodeRun._meta.db_table} "
+            f"WHERE run_id = %s AND status NOT IN ({sql.placeholders(_SUCCEEDED)}) LIMIT 1",
+            [run.pk, *_SUCCEEDED],
         )
     )
-
-
-def node_run_finish(
-    *,
-    node_run_id: int,
-    attempt: int,
-    status: engine.NodeState,
-    outputs: Mapping[str, str] | None = None,
-    logs: Mapping[str, str] | None = None,
-    error: str = "",
-    run_id: str | None = None,
-    cache_key: engine.CacheKey | None = None,
-) -> bool:
-    """Record how a running node ended and advance its run. False if the node was not ours to finish.
-
-    Safe to call twice: only the first call finds the node RUNNING under ``attempt``.
-    """
-    assert status in (S.SUCCESS, S.FAILED, S.CANCELED)
-    if run_id is None:
-        run_id = NodeRun.objects.filter(pk=node_run_id).values_list("run_id", flat=True).first()
-        if run_id is None:
-            return False
-    keyed = {"cache_key": cache_key.key, "cache_key_parts": cache_key.parts} if cache_key is not None else {}
-    now = timezone.now()
-    with transaction.atomic():
-        run = Run.objects.select_for_update().get(pk=run_id)
-        updated = NodeRun.objects.filter(pk=node_run_id, attempt=attempt, status=NodeRunningStatus.RUNNING).update(
-            status=status.value,
-            outputs=dict(outputs or {}),
-            logs=dict(logs or {}),
-            error=error,
-            finished_at=now,
-            lease_expires_at=None,
-            updated_at=now,
-            **keyed,
-        )
-        if not updated:
-            logger.info("finish ignored node_run=%s attempt=%s status=%s", node_run_id, attempt, status)
-            return False
-        NodeRunAttempt.objects.filter(node_run_id=node_run_id, attempt=attempt).update(
-            outcome=status.value, finished_at=now, error=error
-        )
-        row = NodeRun.objects.get(pk=node_run_id)
-        if status is S.SUCCESS and _cacheable(_spec(row)):
-            node_cache_store(node_run=row)
-        _after_node_finished(run, row)
-    logger.info("node finished run=%s node=%s attempt=%s status=%s", run_id, row.node_id, attempt, status.value)
-    return True
 
 
 # --- cancel ----------------------------------------------------------------------------------

@@ -58,8 +58,14 @@ def _expire_leases(now: datetime) -> tuple[int, int, int]:
             ).first()
             if row is None:
                 continue
-            NodeRunAttempt.objects.filter(node_run=row, attempt=attempt).update(
-                outcome=NodeRunAttempt.Outcome.LOST, finished_at=now, error="worker lost (lease expired)"
+            NodeRunAttempt.objects.create(
+                node_run=row,
+                attempt=attempt,
+                worker_id=row.worker_id,
+                outcome=NodeRunAttempt.Outcome.LOST,
+                error="worker lost (lease expired)",
+                started_at=row.started_at or now,
+                finished_at=now,
             )
             common = {"lease_expires_at": None, "worker_id": "", "updated_at": now}
             if run.cancel_requested_at is not None:
