@@ -194,9 +194,15 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_WORKER_SEND_TASK_EVENTS = True
-# Workers report received/started/finished events (Flower); a "sent" event per message would double
-# the broker round trips of a large dispatch.
+# Task events cost broker round trips on every node; Flower turns them on in the workers it
+# watches (`make up` runs it), `celery control enable_events` does too. No "sent" events either:
+# they would double the broker round trips of a large dispatch.
+CELERY_WORKER_SEND_TASK_EVENTS = False
+# Celery's Django fix-up closes the database connection before and after every task unless this
+# is set: a new connection per node (a PostgreSQL backend started each time) would cost more than
+# the rest of the node's bookkeeping. Connections are kept; apps.nodes.tasks applies Django's own
+# rules (CONN_MAX_AGE, health checks) before each task instead.
+CELERY_DB_REUSE_MAX = 1_000_000
 # The longest a node may run (its `_timeout` is capped by this) plus a margin: Redis must not
 # hand an unacknowledged message to a second worker while the first still runs it.
 PLYNX_MAX_NODE_TIMEOUT_SECONDS = 24 * 3600

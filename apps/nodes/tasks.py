@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import Task, shared_task
-from django.db import InterfaceError, OperationalError
+from celery.signals import task_prerun
+from django.db import InterfaceError, OperationalError, close_old_connections
 
 from apps.nodes import workers  # noqa: F401 - connects the worker-state signal handlers
 from apps.nodes.services import node_execute
@@ -30,3 +33,10 @@ def execute_node(self: Task[..., None], node_run_id: int, attempt: int, run_id: 
         worker_id=self.request.hostname or "worker",
         task_id=self.request.id or "",
     )
+
+
+@task_prerun.connect
+def _database_hygiene(**kwargs: Any) -> None:
+    """Before each task, what Django does before each request: drop a connection that is too old
+    or broken (CONN_MAX_AGE, health checks), keep a good one (see CELERY_DB_REUSE_MAX)."""
+    close_old_connections()
