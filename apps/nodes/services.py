@@ -12,7 +12,7 @@ import tempfile
 import threading
 import time
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -199,6 +199,45 @@ def _append_worker_log(logs: LogPaths, text: str) -> None:
         handle.write(text if text.endswith("\n") else text + "\n")
 
 
+def _run(
+    claimed: ClaimedNode, workdir: Path
+) -> tuple[ExecutionResult, dict[str, StoredBlob], dict[str, StoredBlob], list[str]]:
+    """Run the claimed node in ``workdir``: its result, stored outputs and logs, and live logs copied."""
+    (workdir / "_logs").mkdir()
+    # The script's output files and the worker log are created by their first write.
+    logs = LogPaths(*(workdir / "_logs" / name for name in LOG_NAMES))
+    monitor = _Monitor(claimed, logs)
+    monitor.start()
+    outputs: dict[str, StoredBlob] = {}
+    try:
+        executor = executor_for_kind(claimed.spec.kind)
+        prepared = _prepare(claimed, workdir, logs)
+        result = executor.run(prepared, should_cancel=monitor.should_cancel)
+        if result.status == "SUCCESS":
+            outputs = _upload_outputs(prepared)
+    except OutputError as error:
+        result = ExecutionResult("FAILED", str(error))
+        _append_worker_log(logs, f"JOB FAILED: {error}")
+    except Exception as error:
+        result = ExecutionResult("FAILED", f"{type(error).__name__}: {error}")
+        _append_worker_log(logs, f"JOB FAILED: {result.error}\n{traceback.format_exc()}")
+        logger.exception("node failed run=%s node=%s", claimed.run_id, claimed.node_id)
+    finally:
+        monitor.stop()
+    if result.status == "SUCCESS" and monitor.cancel.is_set():
+        result = ExecutionResult("CANCELED", "canceled")
+    try:
+        stored_logs = _upload_logs(logs)
+    except Exception as error:
+        logger.exception("log upload failed run=%s node=%s", claimed.run_id, claimed.node_id)
+        stored_logs = {}
+        if result.status == "SUCCESS":
+            result = ExecutionResult("FAILED", f"could not store the logs: {error}")
+    if result.status != "SUCCESS":
+        outputs = {}
+    return result, outputs, stored_logs, monitor.uploaded_logs
+
+
 def node_execute(*, node_run_id: int, attempt: int, worker_id: str, task_id: str = "") -> None:
     """Claim node ``node_run_id`` under ``attempt`` and run it to the end, whatever happens.
 
@@ -209,56 +248,29 @@ def node_execute(*, node_run_id: int, attempt: int, worker_id: str, task_id: str
         logger.info("nothing to claim node_run=%s attempt=%s", node_run_id, attempt)
         return
     logger.info("node started run=%s node=%s attempt=%s", claimed.run_id, claimed.node_id, attempt)
-    with tempfile.TemporaryDirectory(prefix="plynx-node-") as tmp:
-        workdir = Path(tmp)
-        (workdir / "_logs").mkdir()
-        logs = LogPaths(*(workdir / "_logs" / name for name in LOG_NAMES))
-        for path in (logs.stdout, logs.stderr, logs.worker):
-            path.touch()
-        monitor = _Monitor(claimed, logs)
-        monitor.start()
-        outputs: Mapping[str, StoredBlob] = {}
-        try:
-            executor = executor_for_kind(claimed.spec.kind)
-            prepared = _prepare(claimed, workdir, logs)
-            result = executor.run(prepared, should_cancel=monitor.should_cancel)
-            if result.status == "SUCCESS":
-                outputs = _upload_outputs(prepared)
-        except OutputError as error:
-            result = ExecutionResult("FAILED", str(error))
-            _append_worker_log(logs, f"JOB FAILED: {error}")
-        except Exception as error:
-            result = ExecutionResult("FAILED", f"{type(error).__name__}: {error}")
-            _append_worker_log(logs, f"JOB FAILED: {result.error}\n{traceback.format_exc()}")
-            logger.exception("node failed run=%s node=%s", claimed.run_id, claimed.node_id)
-        finally:
-            monitor.stop()
-        if result.status == "SUCCESS" and monitor.cancel.is_set():
-            result = ExecutionResult("CANCELED", "canceled")
-        try:
-            stored_logs = _upload_logs(logs)
-        except Exception as error:
-            logger.exception("log upload failed run=%s node=%s", claimed.run_id, claimed.node_id)
-            stored_logs = {}
-            if result.status == "SUCCESS":
-                result, outputs = ExecutionResult("FAILED", f"could not store the logs: {error}"), {}
-    if result.status != "SUCCESS":
-        outputs = {}
-    node_run_finish(
-        node_run_id=claimed.node_run_id,
-        attempt=claimed.attempt,
-        status=engine.NodeState(result.status),
-        outputs={name: item.id for name, item in outputs.items()},
-        logs={name: item.id for name, item in stored_logs.items()},
-        stored=[*outputs.values(), *stored_logs.values()],
-        error=result.error,
-        run_id=claimed.run_id,
-        cacheable=claimed.cacheable,
-    )
-    # Only what was copied while the node ran (a node shorter than a second has nothing live).
-    for name in monitor.uploaded_logs:
-        try:
-            live_delete(live_log_key(claimed.run_id, claimed.node_id, claimed.attempt, name))
-        except Exception:
-            logger.warning("could not delete live log run=%s node=%s log=%s", claimed.run_id, claimed.node_id, name)
+    workdir = tempfile.TemporaryDirectory(prefix="plynx-node-")
+    uploaded_live: list[str] = []
+    try:
+        result, outputs, stored_logs, uploaded_live = _run(claimed, Path(workdir.name))
+        node_run_finish(
+            node_run_id=claimed.node_run_id,
+            attempt=claimed.attempt,
+            status=engine.NodeState(result.status),
+            outputs={name: item.id for name, item in outputs.items()},
+            logs={name: item.id for name, item in stored_logs.items()},
+            stored=[*outputs.values(), *stored_logs.values()],
+            error=result.error,
+            run_id=claimed.run_id,
+            author_id=claimed.author_id,
+            cacheable=claimed.cacheable,
+        )
+    finally:
+        # Cleaning up after the finish: the node's children are already on their way.
+        workdir.cleanup()
+        # Only what was copied while the node ran (a node shorter than a second has nothing live).
+        for name in uploaded_live:
+            try:
+                live_delete(live_log_key(claimed.run_id, claimed.node_id, claimed.attempt, name))
+            except Exception:
+                logger.warning("could not delete live log run=%s node=%s log=%s", claimed.run_id, claimed.node_id, name)
     logger.info("node ended run=%s node=%s status=%s", claimed.run_id, claimed.node_id, result.status)

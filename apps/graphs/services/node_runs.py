@@ -52,6 +52,8 @@ class ClaimedNode:
     spec: SubNode
     inputs: dict[str, list[ResolvedInput]]
     timeout_seconds: int
+    # The run's author: the node's new resources are theirs.
+    author_id: int | None
     # Whether a success is remembered in the cache (the node's ``cacheable`` parameter).
     cacheable: bool
 
@@ -61,7 +63,7 @@ _CLAIM = (
     "lease_expires_at = %s, updated_at = %s "
     "WHERE id = %s AND attempt = %s AND status = %s "
     f"AND EXISTS (SELECT 1 FROM {_RUN} WHERE {_RUN}.id = {_NODE_RUN}.run_id AND {_RUN}.cancel_requested_at IS NULL) "
-    "RETURNING run_id, node_id, spec, inputs_resolved"
+    f"RETURNING run_id, node_id, spec, inputs_resolved, (SELECT author_id FROM {_RUN} WHERE {_RUN}.id = run_id)"
 )
 
 
@@ -90,7 +92,7 @@ def node_run_claim(*, node_run_id: int, attempt: int, worker_id: str, task_id: s
     )
     if not claimed:
         return None
-    run_id, node_id, spec_json, inputs_json = claimed[0]
+    run_id, node_id, spec_json, inputs_json, author_id = claimed[0]
     spec = SubNode.model_validate(sql.json_value(spec_json))
     resolved = sql.json_value(inputs_json)
     missing = [port.name for port in spec.inputs if port.name not in resolved]
@@ -111,6 +113,7 @@ def node_run_claim(*, node_run_id: int, attempt: int, worker_id: str, task_id: s
         spec=spec,
         inputs={port.name: [ResolvedInput.from_json(slot) for slot in resolved[port.name]] for port in spec.inputs},
         timeout_seconds=_timeout_seconds(spec),
+        author_id=author_id,
         cacheable=_cacheable(spec),
     )
 
@@ -156,14 +159,18 @@ def node_run_finish(
     error: str = "",
     run_id: str | None = None,
     stored: Sequence[StoredBlob] = (),
+    author_id: int | None = None,
     cacheable: bool = False,
 ) -> bool:
     """Record how a running node ended and advance its run. False if the node was not ours to finish.
 
     ``outputs`` and ``logs`` name resources, which may be among ``stored`` (blobs the worker
-    stored, recorded here as resources of the run's author). A successful ``cacheable`` node is
+    stored, recorded here as resources of ``author_id``). A successful ``cacheable`` node is
     remembered in the cache under the key computed when it was queued. Safe to call twice: only
     the first call finds the node RUNNING under ``attempt``.
+
+    The node's own rows are written first; the run is locked only to release the children and
+    settle the run's state, so finishes of parallel nodes wait for each other as little as possible.
     """
     assert status in (S.SUCCESS, S.FAILED, S.CANCELED)
     if run_id is None:
@@ -173,13 +180,6 @@ def node_run_finish(
     outputs, logs = dict(outputs or {}), dict(logs or {})
     now = sql.datetime_param(timezone.now())
     with transaction.atomic():
-        locked = sql.fetch(
-            f"SELECT status, cancel_requested_at, author_id, parent_node_run_id, started_at "
-            f"FROM {_RUN} WHERE id = %s{sql.for_update()}",
-            [run_id],
-        )
-        if not locked:
-            return False
         ended = sql.fetch(
             _END,
             [
@@ -197,17 +197,22 @@ def node_run_finish(
         if not ended:
             logger.info("finish ignored node_run=%s attempt=%s status=%s", node_run_id, attempt, status)
             return False
-        run_status, cancel_requested_at, author_id, parent_node_run_id, started_at = locked[0]
         node_id, downstream, cache_key = ended[0]
         resources_record(stored=stored, author_id=author_id)
         sql.execute(_RECORD_ATTEMPT, [status.value, error, node_run_id])
         if status is S.SUCCESS and cacheable and cache_key:
             node_cache_put(key=cache_key, run_id=run_id, node_id=node_id, outputs=outputs, logs=logs)
+        # Finishes of one run take this lock in turn: each sees the others' committed results.
+        run_status, cancel_requested_at, run_author_id, parent_node_run_id, started_at = sql.fetch(
+            f"SELECT status, cancel_requested_at, author_id, parent_node_run_id, started_at "
+            f"FROM {_RUN} WHERE id = %s{sql.for_update()}",
+            [run_id],
+        )[0]
         run = Run(
             id=run_id,
             status=run_status,
             cancel_requested_at=_datetime(cancel_requested_at),
-            author_id=author_id,
+            author_id=run_author_id,
             parent_node_run_id=parent_node_run_id,
             started_at=_datetime(started_at),
         )

@@ -7,12 +7,13 @@
 
 from __future__ import annotations
 
+import functools
 import shlex
 from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, ClassVar
 
-from jinja2 import StrictUndefined, TemplateSyntaxError
+from jinja2 import StrictUndefined, Template, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 
 from apps.nodes.documents import SubNode
@@ -39,10 +40,18 @@ class _Environment(SandboxedEnvironment):
         return super().getattr(obj, attribute)
 
 
+@functools.cache
 def _environment() -> _Environment:
+    """The one environment of this process (rendering with it is thread-safe)."""
     environment = _Environment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
     environment.filters["quote"] = quote
     return environment
+
+
+@functools.lru_cache(maxsize=256)
+def _compile(template: str) -> Template:
+    """Compiling costs more than rendering: nodes of one operation share the compiled template."""
+    return _environment().from_string(template)
 
 
 def _template_line(traceback: TracebackType | None) -> int | None:
@@ -56,9 +65,8 @@ def _template_line(traceback: TracebackType | None) -> int | None:
 
 def render(template: str, context: Mapping[str, Any]) -> str:
     """Render ``template``; any error becomes a ``ScriptError`` naming the line."""
-    environment = _environment()
     try:
-        compiled = environment.from_string(template)
+        compiled = _compile(template)
     except TemplateSyntaxError as error:
         raise ScriptError(f"template syntax error on line {error.lineno}: {error.message}") from None
     try:
