@@ -181,7 +181,8 @@ def _upload_outputs(prepared: PreparedNode) -> dict[str, StoredBlob]:
         except ResourceValueError as error:
             raise OutputError(f"output {name!r} ({slot.file_type}) is malformed: {error}") from None
         upload = kind.postprocess_output(slot.path)
-        stored[name] = resource_store_path(path=upload, file_type=slot.file_type, original_name=name)
+        # The working directory is deleted next: the file may be moved into storage.
+        stored[name] = resource_store_path(path=upload, file_type=slot.file_type, original_name=name, consume=True)
     return stored
 
 
@@ -190,7 +191,7 @@ def _upload_logs(logs: LogPaths) -> dict[str, StoredBlob]:
     for name in LOG_NAMES:
         path: Path = getattr(logs, name)
         if path.exists() and path.stat().st_size > 0:
-            stored[name] = resource_store_path(path=path, file_type="file", original_name=name)
+            stored[name] = resource_store_path(path=path, file_type="file", original_name=name, consume=True)
     return stored
 
 

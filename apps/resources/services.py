@@ -84,14 +84,15 @@ class StoredBlob:
     original_name: str
 
 
-def resource_store_path(*, path: Path, file_type: str, original_name: str = "") -> StoredBlob:
+def resource_store_path(*, path: Path, file_type: str, original_name: str = "", consume: bool = False) -> StoredBlob:
     """Store the file at ``path`` (once per content) for a resource recorded later, in a batch.
 
     What a worker does with a node's outputs and logs: their rows are then written together
     with the node's result, in one statement. Same checks as ``resource_create_from_path``.
+    With ``consume`` the file may be moved into storage (see ``blob_put_path``).
     """
     _check(file_type, original_name)
-    return StoredBlob(new_object_id(), blob_put_path(path), file_type, original_name)
+    return StoredBlob(new_object_id(), blob_put_path(path, consume=consume), file_type, original_name)
 
 
 _RECORD_COLUMNS = "id, sha256, size, file_type, storage_key, original_name, author_id, created_at, updated_at"

@@ -21,6 +21,7 @@ default).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -28,6 +29,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 from typing import IO, BinaryIO, cast
 
 from boto3.s3.transfer import TransferConfig
@@ -155,6 +157,25 @@ class _FileSystemBackend(_Backend):
             Path(temporary).unlink(missing_ok=True)
             raise
 
+    def move(self, key: str, path: Path) -> None:
+        """Like ``put``, but the file may be renamed into place (it is then gone from ``path``).
+
+        Only a regular file with no other link is moved, and only within one file system;
+        anything else is copied.
+        """
+        final = Path(self.storage.path(key))
+        final.parent.mkdir(parents=True, exist_ok=True)
+        stat = path.lstat()
+        if S_ISREG(stat.st_mode) and stat.st_nlink == 1:
+            try:
+                os.chmod(path, self.storage.file_permissions_mode or 0o644)
+                os.replace(path, final)
+                return
+            except OSError as error:
+                if error.errno != errno.EXDEV:
+                    raise
+        self.put(key, path)
+
     def open(self, key: str) -> BinaryIO:
         return Path(self.storage.path(key)).open("rb")
 
@@ -219,22 +240,27 @@ def _backend() -> _Backend:
     return _Backend(storage)
 
 
-def _blob_put_hashed(path: Path, sha256: str, size: int) -> BlobInfo:
+def _blob_put_hashed(path: Path, sha256: str, size: int, *, consume: bool = False) -> BlobInfo:
     info = BlobInfo(sha256=sha256, size=size, key=blob_key(sha256))
     backend = _backend()
     if not backend.exists(info.key):
-        backend.put(info.key, path)
+        if consume and isinstance(backend, _FileSystemBackend):
+            backend.move(info.key, path)
+        else:
+            backend.put(info.key, path)
     return info
 
 
-def blob_put_path(path: Path) -> BlobInfo:
+def blob_put_path(path: Path, *, consume: bool = False) -> BlobInfo:
     """Store the file at ``path`` as a blob, unless a blob with its content exists already.
 
     The file is read twice (to hash it, then to upload it) and must not change in between.
+    With ``consume`` the caller has no further use for the file: local storage may move it
+    into place instead of copying it (a large output is then never copied), so it may be gone.
     """
     with path.open("rb") as handle:
         sha256, size = _hash_stream(handle)
-    return _blob_put_hashed(path, sha256, size)
+    return _blob_put_hashed(path, sha256, size, consume=consume)
 
 
 def blob_put_stream(stream: IO[bytes]) -> BlobInfo:

@@ -104,6 +104,48 @@ def test_an_existing_blob_is_not_uploaded_again(storage: str, tmp_path: Path) ->
     assert _read_all(HELLO_KEY) == b"marker"
 
 
+@pytest.mark.parametrize("storage", ["local"], indirect=True)
+def test_a_consumed_file_is_moved_into_local_storage(storage: str, tmp_path: Path) -> None:
+    source = _write(tmp_path / "out", HELLO)
+    source.chmod(0o700)
+    inode = source.stat().st_ino
+    assert blob_put_path(source, consume=True).key == HELLO_KEY
+    assert not source.exists()
+    stored = Path(storages["default"].path(HELLO_KEY))
+    assert (stored.stat().st_ino, stored.stat().st_mode & 0o777) == (inode, 0o644)
+    assert _read_all(HELLO_KEY) == HELLO
+
+
+@pytest.mark.parametrize("storage", ["local"], indirect=True)
+def test_a_consumed_file_with_another_link_is_copied(storage: str, tmp_path: Path) -> None:
+    source = _write(tmp_path / "out", HELLO)
+    (tmp_path / "elsewhere").hardlink_to(source)
+    blob_put_path(source, consume=True)
+    # The stored blob shares no inode with a file someone could still write through.
+    stored = Path(storages["default"].path(HELLO_KEY))
+    assert stored.stat().st_ino != source.stat().st_ino
+    assert (source.read_bytes(), _read_all(HELLO_KEY)) == (HELLO, HELLO)
+
+
+@pytest.mark.parametrize("storage", ["local"], indirect=True)
+def test_a_consumed_symlink_is_copied_not_moved(storage: str, tmp_path: Path) -> None:
+    target = _write(tmp_path / "target", HELLO)
+    link = tmp_path / "out"
+    link.symlink_to(target)
+    blob_put_path(link, consume=True)
+    assert link.is_symlink() and target.read_bytes() == HELLO
+    assert not Path(storages["default"].path(HELLO_KEY)).is_symlink()
+    assert _read_all(HELLO_KEY) == HELLO
+
+
+def test_consuming_a_file_whose_blob_exists_stores_nothing_new(storage: str, tmp_path: Path) -> None:
+    blob_put_path(_write(tmp_path / "a.txt", HELLO))
+    again = _write(tmp_path / "b.txt", HELLO)
+    assert blob_put_path(again, consume=True).key == HELLO_KEY
+    assert stored_keys(storage) == [HELLO_KEY]
+    assert _read_all(HELLO_KEY) == HELLO
+
+
 def test_blob_round_trip(storage: str, tmp_path: Path) -> None:
     info = blob_put_stream(io.BytesIO(HELLO))
     assert blob_exists(info.key)

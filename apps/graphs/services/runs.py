@@ -457,7 +457,7 @@ def _dispatch_ready(
         for row in released:
             # One plain UPDATE per row: far cheaper to build than a bulk CASE over ten fields.
             NodeRun.objects.filter(pk=row.pk).update(**{name: getattr(row, name) for name in _CONTROL_PLANE_FIELDS})
-        pending = _released_children(run, released, known)
+        pending, _ = _released_children(run, released, known)
     send_after_commit(dispatches)
 
 
@@ -514,29 +514,35 @@ _CONTROL_PLANE_FIELDS = [
 ]
 
 
-def _released_children(run: Run, finished: list[NodeRun], known: dict[str, NodeRun]) -> list[NodeRun]:
-    """The children of ``finished`` (all succeeded) that are now ready; loads what they need into ``known``.
+def _released_children(run: Run, finished: list[NodeRun], known: dict[str, NodeRun]) -> tuple[list[NodeRun], bool]:
+    """The children of ``finished`` (all succeeded) that are now ready, and whether any other child
+    still waits for a parent; loads what the ready ones need into ``known``.
 
     Each child's ``waiting_for`` count drops by the number of its parents among ``finished``;
     the children it brings to 0 are ready. The run's lock makes this exact under concurrency.
     """
     drops = Counter(child for row in finished for child in row.downstream)
     if not drops:
-        return []
+        return [], False
     by_amount: dict[int, list[str]] = {}
     for child, amount in drops.items():
         by_amount.setdefault(amount, []).append(child)
     ready: list[NodeRun] = []
+    waiting = False
     for amount, children in by_amount.items():
         changed = sql.fetch(
             f"UPDATE {NodeRun._meta.db_table} SET waiting_for = waiting_for - %s "
             f"WHERE run_id = %s AND node_id IN ({sql.placeholders(children)}) "
-            "RETURNING id, node_id, kind, title, spec, downstream, status, waiting_for, attempt",
+            # A child still waiting (a fan-in's join, its document as large as its fan-in) sends back
+            # no document: only a ready child's is needed.
+            "RETURNING id, node_id, kind, title, CASE WHEN waiting_for = 0 THEN spec END, "
+            "CASE WHEN waiting_for = 0 THEN downstream END, status, waiting_for, attempt",
             [amount, run.pk, *children],
         )
         counts = {node_id: waiting for _, node_id, _, _, _, _, _, waiting, _ in changed}
         states = {node_id: engine.NodeState(status) for _, node_id, _, _, _, _, status, _, _ in changed}
         ready_ids = set(engine.ready_by_count(counts, states))
+        waiting = waiting or any(count > 0 for count in counts.values())
         ready += [
             NodeRun(
                 id=pk,
@@ -558,7 +564,7 @@ def _released_children(run: Run, finished: list[NodeRun], known: dict[str, NodeR
     needed = {parent for row in ready for parent in _linked_parents(row)} - known.keys()
     if needed:
         known.update(_load_rows(run, needed, parents_only=True))
-    return ready
+    return ready, waiting
 
 
 def _finish_in_control_plane(
@@ -666,12 +672,12 @@ def _finish_composite_node(child: Run) -> None:
 def _after_node_finished(run: Run, row: NodeRun, *, known_resources: Resources | None = None) -> None:
     if row.status in (NodeRunningStatus.SUCCESS, NodeRunningStatus.RESTORED):
         known = {row.node_id: row}
-        released = _released_children(run, [row], known)
+        released, waiting = _released_children(run, [row], known)
         _dispatch_ready(run, released, known, known_resources=known_resources)
         # A running run in which a node succeeded stays RUNNING while another node is active or
         # waiting: no need to count its nodes (what keeps long chains and wide fans cheap).
         if run.status == GraphRunningStatus.RUNNING and run.cancel_requested_at is None:
-            if any(child.status in (NodeRunningStatus.IN_QUEUE, NodeRunningStatus.RUNNING) for child in released):
+            if waiting or any(child.status in ACTIVE_STATUSES for child in released):
                 return
             if _has_unsucceeded_node(run):
                 return
@@ -679,6 +685,7 @@ def _after_node_finished(run: Run, row: NodeRun, *, known_resources: Resources |
 
 
 _SUCCEEDED = sorted(state.value for state in engine.SUCCEEDED)
+ACTIVE_STATUSES = (NodeRunningStatus.IN_QUEUE, NodeRunningStatus.RUNNING)
 
 
 def _has_unsucceeded_node(run: Run) -> bool:
