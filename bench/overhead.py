@@ -145,10 +145,10 @@ def _platform_workflow(author: Any, spec: list[tuple[str, list[str]]]) -> Any:
 
 
 def _timed_run(workflow: Any, author: Any, timeout: float = 900) -> float:
+    from django.db import connection
+
     from apps.graphs.models import Run
     from apps.graphs.services import run_create
-
-    from django.db import connection
 
     started = time.perf_counter()
     run = run_create(workflow=workflow, author=author)
