@@ -240,6 +240,15 @@ def _extract(archive: Path, target: Path) -> None:
         for member in members:
             if stat.S_ISLNK(member.external_attr >> 16):
                 raise ResourceValueError(f"zip entry {member.filename!r} is a symbolic link; refused")
+        # A small archive may claim to unpack to terabytes: refuse what cannot fit. zipfile never
+        # writes more than an entry declares (a longer stream fails its checks), so the declared
+        # sizes bound what extraction writes.
+        declared = sum(member.file_size for member in members)
+        free = shutil.disk_usage(target).free
+        if declared > free:
+            raise ResourceValueError(
+                f"the archive unpacks to {declared} bytes, more than the {free} bytes free here; refused"
+            )
         for member, path in zip(members, paths, strict=True):
             mode = stat.S_IMODE(member.external_attr >> 16) & 0o777
             if member.is_dir():

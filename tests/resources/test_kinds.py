@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import time
 import zipfile
@@ -461,6 +462,17 @@ def test_a_symlink_entry_is_refused(tmp_path: Path) -> None:
     archive = _zip({"link": b"/etc/passwd"}, tmp_path / "blob.zip", mode=stat.S_IFLNK | 0o777)
     target = tmp_path / "data"
     with pytest.raises(ResourceValueError, match="zip entry 'link' is a symbolic link; refused"):
+        Directory.prepare_input(archive, target)
+    assert not target.exists()
+
+
+def test_an_archive_that_would_not_fit_on_the_disk_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A zip bomb in small: more to unpack than the disk has free.
+    archive = _zip({"zeros": bytes(1024 * 1024)}, tmp_path / "blob.zip")
+    free_space = shutil.disk_usage(tmp_path)._replace(free=512 * 1024)
+    monkeypatch.setattr("apps.resources.kinds.shutil.disk_usage", lambda path: free_space)
+    target = tmp_path / "data"
+    with pytest.raises(ResourceValueError, match="unpacks to 1048576 bytes, more than the 524288 bytes free"):
         Directory.prepare_input(archive, target)
     assert not target.exists()
 
