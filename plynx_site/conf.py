@@ -25,6 +25,8 @@ LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 MIN_SECRET_KEY_LENGTH = 50
 # SQLite waits this long for a lock before "database is locked": web and workers share the file.
 SQLITE_BUSY_TIMEOUT_SECONDS = 20
+# Uploads stream to disk, so the limit guards the disk, not memory; 1 GiB suits one machine.
+DEFAULT_MAX_UPLOAD_BYTES = 1024**3
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ class PlynxConfig:
     node_max_attempts: int
     requeue_after_seconds: int
     sweep_interval_seconds: int
+    max_upload_bytes: int
 
     @property
     def multi_user(self) -> bool:
@@ -212,4 +215,5 @@ def read_config(environ: Mapping[str, str], base_dir: Path) -> PlynxConfig:
         node_max_attempts=env_int(environ, "PLYNX_NODE_MAX_ATTEMPTS", 3, minimum=1, maximum=100),
         requeue_after_seconds=env_int(environ, "PLYNX_REQUEUE_AFTER_SECONDS", 15, minimum=1, maximum=86400),
         sweep_interval_seconds=env_int(environ, "PLYNX_SWEEP_INTERVAL_SECONDS", 5, minimum=1, maximum=3600),
+        max_upload_bytes=env_int(environ, "PLYNX_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES, minimum=1),
     )

@@ -220,6 +220,8 @@ PLYNX_NODE_MAX_ATTEMPTS = PLYNX.node_max_attempts
 # A queued node unclaimed this long, while its queue is empty, had its message lost: send it again.
 PLYNX_REQUEUE_AFTER_SECONDS = PLYNX.requeue_after_seconds
 PLYNX_SWEEP_INTERVAL_SECONDS = PLYNX.sweep_interval_seconds
+# The largest file an upload may carry; a larger one is refused with 413 while it streams in.
+PLYNX_MAX_UPLOAD_BYTES = PLYNX.max_upload_bytes
 PLYNX_WORKER_HEARTBEAT_SECONDS = 5
 PLYNX_WORKER_EXPIRY_SECONDS = 60
 CELERY_BEAT_SCHEDULE = {
