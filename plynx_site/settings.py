@@ -160,6 +160,7 @@ if PLYNX.https:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "apps.users.api.authentication.SingleUserBasicAuthentication",
         "rest_framework.authentication.BasicAuthentication",
         "rest_framework.authentication.SessionAuthentication",
         # Last: a request with no credentials at all, in single-user mode only.

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from plynx_site.api_v0 import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("token", views.TokenView.as_view(), name="token"),
+    path("graphs/<str:graph_id>", views.GraphView.as_view(), name="graph"),
+    path("nodes/<str:node_id>", views.NodeView.as_view(), name="node"),
+    path("master_state", views.MasterStateView.as_view(), name="master-state"),
+]

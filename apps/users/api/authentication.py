@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any
 
 from django.conf import settings
-from rest_framework.authentication import BaseAuthentication
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.request import Request
 
 from apps.users.services import user_ensure_default
@@ -21,5 +23,27 @@ class SingleUserAuthentication(BaseAuthentication):
 
     def authenticate(self, request: Request) -> tuple[Any, None] | None:
         if settings.PLYNX_MULTI_USER:
+            return None
+        return user_ensure_default(), None
+
+
+class SingleUserBasicAuthentication(BaseAuthentication):
+    """Single-user mode: ``-u default:`` (basic, the default user's name, no password) acts as ``default``.
+
+    It works on a fresh database too (the user is created on first use), which a plain basic
+    check could not do. Other basic credentials are left to DRF's own basic authentication.
+    """
+
+    def authenticate(self, request: Request) -> tuple[Any, None] | None:
+        if settings.PLYNX_MULTI_USER:
+            return None
+        header = get_authorization_header(request).split()
+        if len(header) != 2 or header[0].lower() != b"basic":
+            return None
+        try:
+            decoded = base64.b64decode(header[1], validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+        if decoded != f"{settings.PLYNX_DEFAULT_USERNAME}:":
             return None
         return user_ensure_default(), None

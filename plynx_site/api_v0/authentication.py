@@ -1,0 +1,64 @@
+"""Authentication of the v0 face: the seed's HTTP basic, where the user name may be a token.
+
+The seed's clients send ``-u <token>:`` (a JSON web token as the user name, no password) as well
+as ``-u <username>:<password>``. Here an access token authenticates any request; a refresh token
+only asks ``GET token`` for a new access token. Everything else is DRF's basic, session and the
+single-user entry.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.request import Request
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.tokens import AccessToken, RefreshToken, Token
+
+from apps.users.models import User
+
+
+def _basic_username(request: Request) -> str | None:
+    header = get_authorization_header(request).split()
+    if len(header) != 2 or header[0].lower() != b"basic":
+        return None
+    try:
+        decoded = base64.b64decode(header[1], validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    username, _, _ = decoded.partition(":")
+    return username
+
+
+class TokenAsUsernameAuthentication(BaseAuthentication):
+    """``Authorization: Basic base64(<jwt>:)``: an access token (or, for ``token`` only, a refresh token)."""
+
+    # Views that exchange a refresh token set this on the request before authentication.
+    REFRESH_ALLOWED = "_plynx_refresh_allowed"
+
+    def authenticate(self, request: Request) -> tuple[Any, Token] | None:
+        username = _basic_username(request)
+        if username is None or username.count(".") != 2:
+            return None
+        refresh_allowed = bool(getattr(request._request, self.REFRESH_ALLOWED, False))
+        token: Token
+        try:
+            token = AccessToken(username)  # type: ignore[arg-type]
+        except TokenError:
+            if not refresh_allowed:
+                raise AuthenticationFailed("The token is invalid, expired or not an access token.") from None
+            try:
+                token = RefreshToken(username)  # type: ignore[arg-type]
+            except TokenError:
+                raise AuthenticationFailed("The token is invalid or expired.") from None
+        user = User.objects.filter(pk=token.get(api_settings.USER_ID_CLAIM)).first()
+        if user is None or not user.is_active:
+            raise AuthenticationFailed("The token's user is unknown or inactive.")
+        return user, token
+
+    def authenticate_header(self, request: Request) -> str:
+        return 'Basic realm="PLynx"'

@@ -1,0 +1,134 @@
+"""The seed's JSON shapes (Internal data structures): Graph and Node, as the v0 API reads and writes them.
+
+A v0 Graph is a workflow; its ``graph_running_status`` and its nodes' ``node_running_status``
+and output/log resources come from the workflow's latest run. A v0 Node is an operation (or a
+file), or a node inside a graph. Ids are strings; ``author`` is the author's id; ``_readonly``
+says whether the caller may change the object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+
+from apps.graphs.models import NodeRun, Run
+from apps.nodes.models import Node
+from apps.users.permissions import can_modify
+
+
+def v0_date(value: datetime | None) -> str | None:
+    """``%Y-%m-%d %H:%M:%S.%LZ`` (milliseconds, UTC), the seed's date format."""
+    if value is None:
+        return None
+    utc = value.astimezone(UTC)
+    return f"{utc:%Y-%m-%d %H:%M:%S}.{utc.microsecond // 1000:03d}Z"
+
+
+def is_workflow_kind(kind: str) -> bool:
+    return kind in {w.kind for w in settings.PLYNX_PLUGINS.workflows}
+
+
+def _static_kinds() -> set[str]:
+    return {o.kind for o in settings.PLYNX_PLUGINS.operations if o.is_static}
+
+
+def resources_dict() -> dict[str, dict[str, Any]]:
+    """The configured resource kinds (the seed's ``resources_dict``)."""
+    return {
+        r.kind: {
+            "kind": r.kind,
+            "title": r.title,
+            "icon": r.icon,
+            "color": r.color,
+            "extensions": list(r.extensions),
+            "display_raw": r.raw,
+        }
+        for r in settings.PLYNX_PLUGINS.resources
+    }
+
+
+def _with_resources(items: list[dict[str, Any]], resources: Mapping[str, str] | None) -> list[dict[str, Any]]:
+    if resources is None:
+        return [dict(item) for item in items]
+    return [{**item, "resource_id": resources.get(item["name"], item.get("resource_id"))} for item in items]
+
+
+def operation_v0(node: Node, *, user: Any) -> dict[str, Any]:
+    """An operation or file (a saved Node that is not a workflow) in the seed's Node shape."""
+    static = node.kind in _static_kinds()
+    return {
+        "_id": node.id,
+        "title": node.title,
+        "description": node.description,
+        "base_node_name": node.kind,
+        "author": str(node.author_id),
+        "parent_node": node.parent_node_id,
+        "successor_node": node.successor_node_id,
+        "inputs": list(node.inputs),
+        "outputs": list(node.outputs),
+        "parameters": list(node.parameters),
+        "logs": list(node.logs),
+        "node_running_status": "STATIC" if static else "CREATED",
+        "node_status": node.node_status,
+        "cache_url": "",
+        "x": node.x,
+        "y": node.y,
+        "starred": node.starred,
+        "insertion_date": v0_date(node.created_at),
+        "update_date": v0_date(node.updated_at),
+        "_readonly": not can_modify(user, author_id=node.author_id, workflow=False),
+    }
+
+
+def _sub_node_v0(doc: Mapping[str, Any], *, author_id: int, row: NodeRun | None, static: bool) -> dict[str, Any]:
+    status = row.status if row is not None else ("STATIC" if static else "CREATED")
+    return {
+        "_id": doc["_id"],
+        "title": doc.get("title", ""),
+        "description": doc.get("description", ""),
+        "base_node_name": doc["kind"],
+        "author": str(author_id),
+        "parent_node": doc.get("original_node_id"),
+        "successor_node": None,
+        "inputs": list(doc.get("inputs", [])),
+        "outputs": _with_resources(list(doc.get("outputs", [])), row.outputs if row is not None else None),
+        "parameters": list(doc.get("parameters", [])),
+        "logs": _with_resources(list(doc.get("logs", [])), row.logs if row is not None else None),
+        "node_running_status": status,
+        "node_status": "READY",
+        "cache_url": "",
+        "x": doc.get("x", 0),
+        "y": doc.get("y", 0),
+        "starred": False,
+    }
+
+
+def latest_run(workflow: Node) -> Run | None:
+    return Run.objects.filter(workflow=workflow, parent_node_run__isnull=True).order_by("-created_at").first()
+
+
+def graph_v0(workflow: Node, *, user: Any, run: Run | None = None, saved: bool = True) -> dict[str, Any]:
+    """A workflow in the seed's Graph shape, with the state of ``run`` (its latest run by default)."""
+    if run is None and saved:
+        run = latest_run(workflow)
+    rows: dict[str, NodeRun] = {}
+    if run is not None:
+        rows = {row.node_id: row for row in run.node_runs.only("node_id", "status", "outputs", "logs")}
+    static = _static_kinds()
+    return {
+        "_id": workflow.id,
+        "title": workflow.title,
+        "description": workflow.description,
+        "author": str(workflow.author_id),
+        "graph_running_status": run.status if run is not None else "CREATED",
+        "insertion_date": v0_date(workflow.created_at),
+        "update_date": v0_date(workflow.updated_at),
+        "nodes": [
+            _sub_node_v0(doc, author_id=workflow.author_id, row=rows.get(doc["_id"]), static=doc["kind"] in static)
+            for doc in workflow.nodes
+        ],
+        "_readonly": not can_modify(user, author_id=workflow.author_id, workflow=True),
+    }
