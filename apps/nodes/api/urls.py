@@ -5,6 +5,11 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver
 from rest_framework.routers import SimpleRouter
 
+from apps.nodes.api.views import HubViewSet, OperationViewSet, WorkflowViewSet
+
 router = SimpleRouter()
+router.register("operations", OperationViewSet, basename="operation")
+router.register("workflows", WorkflowViewSet, basename="workflow")
+router.register("hubs", HubViewSet, basename="hub")
 
 urlpatterns: list[URLPattern | URLResolver] = []
