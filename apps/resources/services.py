@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -10,8 +11,10 @@ from typing import IO, TYPE_CHECKING, BinaryIO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import TemporaryUploadedFile, UploadedFile
 from django.utils import timezone
 
+from apps.resources.kinds import RAW_MAX_BYTES, Directory, ResourceValueError, resource_kind
 from apps.resources.models import Resource, validate_original_name
 from apps.resources.storage import BlobInfo, blob_exists, blob_open, blob_put_path, blob_put_stream
 from plynx_site import sql
@@ -24,6 +27,7 @@ if TYPE_CHECKING:
 class ResourceErrorCode(StrEnum):
     UNKNOWN_FILE_TYPE = "UNKNOWN_FILE_TYPE"
     INVALID_NAME = "INVALID_NAME"
+    INVALID_CONTENT = "INVALID_CONTENT"
 
 
 class ResourceError(Exception):
@@ -119,6 +123,46 @@ def resource_create_from_stream(
     """Like ``resource_create_from_path`` for the bytes ``stream`` yields (an upload, a download)."""
     _check(file_type, original_name)
     return _create(blob_put_stream(stream), file_type, original_name, author)
+
+
+def _check_content(file_type: str, path: Path | None, stream: IO[bytes]) -> None:
+    """Refuse bytes that cannot be what ``file_type`` says: a raw value that does not parse, a
+    directory that is not a zip. Other kinds carry any bytes. ``stream`` is left at its start."""
+    kind = resource_kind(file_type)
+    try:
+        if kind.raw:
+            data = stream.read(RAW_MAX_BYTES + 1)
+            if len(data) > RAW_MAX_BYTES:
+                raise ResourceValueError(f"a {file_type} value is at most {RAW_MAX_BYTES} bytes")
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise ResourceValueError(f"not UTF-8 text: {error.reason} at byte {error.start}") from None
+            kind.parse_value(text)
+        elif issubclass(kind, Directory) and not zipfile.is_zipfile(path if path is not None else stream):
+            raise ResourceValueError("a directory is uploaded as a zip archive; this is not one")
+    except ResourceValueError as error:
+        raise ResourceError(ResourceErrorCode.INVALID_CONTENT, f"Not a valid {file_type}: {error}") from None
+    finally:
+        stream.seek(0)
+
+
+def resource_create_from_upload(
+    *, upload: UploadedFile[bytes], file_type: str, original_name: str = "", author: User | None = None
+) -> Resource:
+    """Record an uploaded file as a new resource, after checking that its bytes fit ``file_type``.
+
+    An upload spooled to a temporary file is stored from there, without another copy; one held
+    in memory is streamed. ResourceError, before anything is stored, for an unknown
+    ``file_type``, a name that could pass for a path, or content that is not of the kind (see
+    ``_check_content``).
+    """
+    _check(file_type, original_name)
+    path = Path(upload.temporary_file_path()) if isinstance(upload, TemporaryUploadedFile) else None
+    upload.seek(0)
+    _check_content(file_type, path, upload)
+    blob = blob_put_path(path) if path is not None else blob_put_stream(upload)
+    return _create(blob, file_type, original_name, author)
 
 
 def resource_open(resource: Resource) -> BinaryIO:

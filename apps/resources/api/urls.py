@@ -5,6 +5,9 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver
 from rest_framework.routers import SimpleRouter
 
+from apps.resources.api.views import ResourceViewSet
+
 router = SimpleRouter()
+router.register("resources", ResourceViewSet, basename="resource")
 
 urlpatterns: list[URLPattern | URLResolver] = []
