@@ -210,7 +210,8 @@ def node_clone(*, node: Node, author: Any) -> Node:
 
 
 def node_star(*, node: Node, starred: bool) -> Node:
-    Node.objects.filter(pk=node.pk).update(starred=starred, updated_at=timezone.now())
+    """Mark ``node`` prioritized (or not); a flag, not an edit: ``updated_at`` stays."""
+    Node.objects.filter(pk=node.pk).update(starred=starred)
     node.starred = starred
     return node
 
