@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
+from django.conf import settings as django_settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
@@ -17,7 +17,7 @@ from apps.users.policies import IAMPolicy
 
 def default_policies() -> list[str]:
     """The policies a new user gets: the plugin configuration's ``default_policies``."""
-    return [str(policy) for policy in settings.PLYNX_PLUGINS.default_policies]
+    return [str(policy) for policy in django_settings.PLYNX_PLUGINS.default_policies]
 
 
 def validate_policies(value: Any) -> None:
@@ -28,6 +28,42 @@ def validate_policies(value: Any) -> None:
         raise ValidationError(f"Unknown policies: {', '.join(unknown)}.")
     if len(set(value)) != len(value):
         raise ValidationError("A policy is listed twice.")
+
+
+class Theme(models.TextChoices):
+    LIGHT = "light"
+    DARK = "dark"
+    SYSTEM = "system"
+
+
+# A user's preferences for the web client: every key a client may store, with its default.
+# The stored object holds only what the user has set; readers merge it over these defaults.
+USER_SETTINGS_DEFAULTS: dict[str, Any] = {
+    # Colour scheme of the web client; "system" follows the browser.
+    "theme": Theme.SYSTEM.value,
+    # Whether the editor starts a run of a workflow as soon as it is saved.
+    "auto_run": False,
+    # Rows per page in the client's lists (DRF's page size is 20; 100 keeps a page quick to render).
+    "page_size": 20,
+}
+USER_SETTINGS_PAGE_SIZE_MAX = 100
+
+
+def validate_user_settings(value: Any) -> None:
+    """A user's settings: an object holding only known keys, each of its type."""
+    if not isinstance(value, dict):
+        raise ValidationError("Settings must be an object.")
+    unknown = sorted(set(value) - set(USER_SETTINGS_DEFAULTS))
+    if unknown:
+        raise ValidationError(f"Unknown settings: {', '.join(unknown)}.")
+    if "theme" in value and value["theme"] not in Theme.values:
+        raise ValidationError(f"theme must be one of: {', '.join(Theme.values)}.")
+    if "auto_run" in value and not isinstance(value["auto_run"], bool):
+        raise ValidationError("auto_run must be true or false.")
+    if "page_size" in value:
+        size = value["page_size"]
+        if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= USER_SETTINGS_PAGE_SIZE_MAX:
+            raise ValidationError(f"page_size must be a whole number from 1 to {USER_SETTINGS_PAGE_SIZE_MAX}.")
 
 
 class UserManager(BaseUserManager["User"]):
@@ -75,6 +111,12 @@ class User(AbstractBaseUser):
     picture = models.CharField(
         max_length=500, blank=True, default="", validators=[URLValidator(schemes=["http", "https"])]
     )
+    settings = models.JSONField(
+        default=dict,
+        blank=True,
+        validators=[validate_user_settings],
+        help_text="Preferences of the web client; see USER_SETTINGS_DEFAULTS for the keys.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -121,6 +163,18 @@ class User(AbstractBaseUser):
 
     def has_module_perms(self, app_label: str) -> bool:
         return self.is_superuser
+
+    @property
+    def effective_settings(self) -> dict[str, Any]:
+        """The user's settings over the defaults: every known key, with a value."""
+        return {**USER_SETTINGS_DEFAULTS, **self.settings}
+
+    def check_password(self, raw_password: str | None) -> bool:
+        # Single-user mode's ``default`` has an empty password; once the platform has a secret
+        # key, an empty password must not open that account (or any other) any more.
+        if not raw_password and django_settings.PLYNX_MULTI_USER:
+            return False
+        return super().check_password(raw_password)
 
     def get_full_name(self) -> str:
         return self.display_name or self.username

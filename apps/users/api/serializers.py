@@ -1,0 +1,159 @@
+"""Input and output shapes of the users API: input serializers only validate, services act."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.http import QueryDict
+from rest_framework import serializers
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework_simplejwt.serializers import TokenRefreshSerializer as SimpleJWTTokenRefreshSerializer
+
+from apps.users.models import USER_SETTINGS_PAGE_SIZE_MAX, Theme, User
+from apps.users.policies import IAMPolicy
+
+
+class StrictSerializer(serializers.Serializer[Any]):
+    """Refuses keys it does not know, so a misspelt or read-only field is a 400, not silently ignored.
+
+    HTML forms of the browsable API carry extra keys (the CSRF token), so only JSON objects are checked.
+    """
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping) and not isinstance(data, QueryDict):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            unknown = sorted(str(key) for key in data if key not in writable)
+            if unknown:
+                raise serializers.ValidationError({key: ["Unknown field."] for key in unknown})
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON ``true`` or ``false`` only: ``"yes"`` or ``1`` in a settings object is a mistake."""
+
+    default_error_messages = {"invalid": "Must be true or false."}
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON whole number only, not a string or a fraction."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class UserSettingsSerializer(StrictSerializer):
+    """A user's preferences for the web client; only these keys exist."""
+
+    theme = serializers.ChoiceField(choices=Theme.choices, required=False)
+    auto_run = StrictBooleanField(required=False, help_text="Start a run of a workflow as soon as it is saved.")
+    page_size = StrictIntegerField(
+        required=False, min_value=1, max_value=USER_SETTINGS_PAGE_SIZE_MAX, help_text="Rows per page in lists."
+    )
+
+
+class PoliciesField(serializers.ListField):
+    """A list of IAM policy names, each at most once."""
+
+    child = serializers.ChoiceField(choices=IAMPolicy.choices)
+
+    def to_internal_value(self, data: Any) -> list[str]:
+        policies: list[str] = super().to_internal_value(data)
+        if len(set(policies)) != len(policies):
+            raise serializers.ValidationError("A policy is listed twice.")
+        return policies
+
+
+class MeSerializer(serializers.ModelSerializer[User]):
+    """The current user, as the user sees themselves."""
+
+    is_admin = serializers.BooleanField(read_only=True)
+    settings = UserSettingsSerializer(source="effective_settings", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "email", "display_name", "picture", "policies", "is_admin", "settings"]
+        read_only_fields = fields
+
+
+class MeUpdateSerializer(StrictSerializer, serializers.ModelSerializer[User]):
+    """What a user may change about themselves. ``settings`` is merged key by key into the stored ones."""
+
+    settings = UserSettingsSerializer(required=False)
+
+    class Meta:
+        model = User
+        fields = ["display_name", "picture", "settings"]
+        extra_kwargs = {"display_name": {"required": False}, "picture": {"required": False}}
+
+
+class PasswordChangeSerializer(StrictSerializer):
+    old_password = serializers.CharField(
+        allow_blank=True, trim_whitespace=False, write_only=True, style={"input_type": "password"}
+    )
+    new_password = serializers.CharField(trim_whitespace=False, write_only=True, style={"input_type": "password"})
+
+
+class UserSerializer(serializers.ModelSerializer[User]):
+    """A user as administrators see them."""
+
+    is_admin = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "username",
+            "email",
+            "display_name",
+            "picture",
+            "policies",
+            "is_admin",
+            "is_active",
+            "last_login",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class UserCreateSerializer(StrictSerializer):
+    """A new user. Without ``policies`` the user gets the configured default policies."""
+
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(
+        allow_blank=True, trim_whitespace=False, write_only=True, style={"input_type": "password"}
+    )
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    policies = PoliciesField(required=False)
+
+
+class UserUpdateSerializer(StrictSerializer):
+    """What an administrator may change about a user."""
+
+    policies = PoliciesField(required=False)
+    is_active = serializers.BooleanField(required=False)
+    display_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+
+
+class SessionLoginSerializer(StrictSerializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(trim_whitespace=False, write_only=True, style={"input_type": "password"})
+
+
+class TokenRefreshSerializer(SimpleJWTTokenRefreshSerializer):
+    """simplejwt's refresh, answering 401 (not 500) for a token whose user no longer exists."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
+        try:
+            return super().validate(attrs)
+        except get_user_model().DoesNotExist:
+            raise AuthenticationFailed(self.error_messages["no_active_account"], "no_active_account") from None
