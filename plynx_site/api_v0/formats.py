@@ -132,3 +132,58 @@ def graph_v0(workflow: Node, *, user: Any, run: Run | None = None, saved: bool =
         ],
         "_readonly": not can_modify(user, author_id=workflow.author_id, workflow=True),
     }
+
+
+# What a seed client may send in a Graph's node that this platform keeps elsewhere or derives.
+_NODE_STATE_KEYS = {
+    "base_node_name",
+    "parent_node",
+    "successor_node",
+    "node_running_status",
+    "node_status",
+    "cache_url",
+    "author",
+    "starred",
+    "insertion_date",
+    "update_date",
+    "_readonly",
+    "_id",
+}
+_INPUT_VALUE_KEYS = ("node_id", "output_id", "resource_id", "value")
+
+
+def _input_from_v0(item: Mapping[str, Any]) -> dict[str, Any]:
+    values = []
+    for value in item.get("values", []):
+        if not isinstance(value, Mapping):
+            values.append(value)  # left for the document validation to name
+            continue
+        values.append({key: value[key] for key in _INPUT_VALUE_KEYS if value.get(key) is not None})
+    return {**item, "values": values}
+
+
+def sub_node_from_v0(node: Mapping[str, Any]) -> dict[str, Any]:
+    """A Graph's node (the seed's Node shape) as a workflow's node document.
+
+    ``base_node_name`` becomes ``kind`` and ``parent_node`` the operation it came from; running
+    state and the resources a run produced are not part of the document (outputs keep theirs only
+    for files, whose outputs are uploaded resources).
+    """
+    kind = node.get("base_node_name", node.get("kind"))
+    static = kind in _static_kinds()
+    doc = {key: value for key, value in node.items() if key not in _NODE_STATE_KEYS and key != "kind"}
+    doc["_id"] = node.get("_id")
+    doc["kind"] = kind
+    if node.get("parent_node") and "original_node_id" not in doc:
+        doc["original_node_id"] = node["parent_node"]
+    doc["inputs"] = [_input_from_v0(item) if isinstance(item, Mapping) else item for item in node.get("inputs", [])]
+    if not static:
+        doc["outputs"] = [
+            {k: v for k, v in item.items() if k != "resource_id"} if isinstance(item, Mapping) else item
+            for item in node.get("outputs", [])
+        ]
+        doc["logs"] = [
+            {k: v for k, v in item.items() if k != "resource_id"} if isinstance(item, Mapping) else item
+            for item in node.get("logs", [])
+        ]
+    return doc

@@ -8,9 +8,11 @@ from plynx_site.api_v0 import views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("token", views.TokenView.as_view(), name="token"),
+    path("graphs", views.GraphsView.as_view(), name="graphs"),
     path("graphs/<str:graph_id>", views.GraphView.as_view(), name="graph"),
     path("graphs/<str:graph_id>/update", views.GraphUpdateView.as_view(), name="graph-update"),
     path("graphs/<str:graph_id>/nodes/<str:action>", views.GraphNodesView.as_view(), name="graph-nodes"),
+    path("graphs/<str:graph_id>/<str:action>", views.GraphActionView.as_view(), name="graph-action"),
     path("nodes/<str:node_id>", views.NodeView.as_view(), name="node"),
     path("master_state", views.MasterStateView.as_view(), name="master-state"),
 ]

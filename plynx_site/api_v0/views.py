@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.http import Http404
 from rest_framework import status as http
 from rest_framework.authentication import BasicAuthentication, SessionAuthentication
@@ -19,16 +20,26 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from apps.graphs.services import RunValidationFailed, graph_validate, run_cancel, run_create
 from apps.nodes import graph_edits
 from apps.nodes.choices import NodeStatus
 from apps.nodes.defaults import UnknownKind, new_operation, new_workflow
+from apps.nodes.documents import SUB_NODES, dump_list, parse_list
 from apps.nodes.models import Node, WorkerState
 from apps.users.api.authentication import SingleUserAuthentication, SingleUserBasicAuthentication
 from apps.users.models import User
-from apps.users.permissions import can_create, can_modify, can_view
+from apps.users.permissions import can_control_run, can_create, can_modify, can_run, can_view
 from plynx_site.api_v0.authentication import TokenAsUsernameAuthentication
-from plynx_site.api_v0.formats import graph_v0, is_workflow_kind, operation_v0, resources_dict, v0_date
-from plynx_site.ids import is_object_id
+from plynx_site.api_v0.formats import (
+    graph_v0,
+    is_workflow_kind,
+    latest_run,
+    operation_v0,
+    resources_dict,
+    sub_node_from_v0,
+    v0_date,
+)
+from plynx_site.ids import is_object_id, new_object_id
 
 SUCCESS, FAILED, VALIDATION_FAILED = "SUCCESS", "FAILED", "VALIDATION_FAILED"
 
@@ -277,3 +288,180 @@ class GraphNodesView(V0View):
         }
         docs = graph_edits.insert_node(docs, source, x=x, y=y)
         return docs, docs[-1]["_id"]
+
+
+# --- graph actions ---------------------------------------------------------------------------
+
+GRAPH_ACTIONS = ("SAVE", "APPROVE", "VALIDATE", "REARRANGE", "UPGRADE_NODES", "CANCEL", "GENERATE_CODE", "CLONE")
+# Actions of the seed's list that need the workflow services of the v1 API; answered with a clear 400 until then.
+_LATER_ACTIONS = ("REARRANGE", "UPGRADE_NODES", "GENERATE_CODE")
+
+
+class _ActionFailed(Exception):
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+
+class _GraphActions:
+    """Applies a list of the seed's actions to one graph, in order, as ``request.user``."""
+
+    def __init__(self, request: Request, workflow: Node, *, saved: bool) -> None:
+        self.request = request
+        self.user = request.user
+        self.workflow = workflow
+        self.saved = saved
+        self.extra: dict[str, Any] = {}
+
+    def apply(self, action: str) -> None:
+        getattr(self, f"do_{action.lower()}")()
+
+    def _docs(self) -> list[Any]:
+        try:
+            return parse_list(SUB_NODES, self.workflow.nodes, "nodes")
+        except DjangoValidationError as error:
+            raise ValidationError(_messages(error)) from None
+
+    def do_save(self) -> None:
+        if self.saved and not can_modify(self.user, author_id=self.workflow.author_id, workflow=True):
+            raise PermissionDenied("This graph is read-only for you.")
+        if not self.saved and not can_create(self.user, workflow=True):
+            raise PermissionDenied("You may not create workflows.")
+        self.workflow.nodes = dump_list(self._docs())
+        try:
+            self.workflow.full_clean(validate_unique=False)
+        except DjangoValidationError as error:
+            raise ValidationError(_messages(error)) from None
+        self.workflow.save()
+        self.saved = True
+
+    def do_validate(self) -> None:
+        _, error = graph_validate(docs=self._docs(), graph_id=self.workflow.id)
+        if error is not None:
+            raise _ActionFailed(
+                envelope(
+                    f"Graph `{self.workflow.id}` has {len(error.leaves())} problem(s).",
+                    status=VALIDATION_FAILED,
+                    validation_error=error.to_dict(),
+                    graph=graph_v0(self.workflow, user=self.user, saved=self.saved),
+                )
+            )
+
+    def do_approve(self) -> None:
+        self.do_save()
+        if not can_run(self.user, author_id=self.workflow.author_id):
+            raise PermissionDenied("You may not run this graph.")
+        try:
+            run = run_create(workflow=self.workflow, author=cast(User, self.user))
+        except RunValidationFailed as failure:
+            raise _ActionFailed(
+                envelope(
+                    f"Graph `{self.workflow.id}` has {len(failure.error.leaves())} problem(s).",
+                    status=VALIDATION_FAILED,
+                    validation_error=failure.error.to_dict(),
+                    graph=graph_v0(self.workflow, user=self.user),
+                )
+            ) from None
+        self.extra["run_id"] = run.id
+
+    def do_cancel(self) -> None:
+        run = latest_run(self.workflow) if self.saved else None
+        if run is None:
+            raise ValidationError(f"Graph `{self.workflow.id}` has not run.")
+        if not can_control_run(self.user, author_id=run.author_id):
+            raise PermissionDenied("You may not cancel this run.")
+        run_cancel(run=run)
+
+    def do_clone(self) -> None:
+        if not can_create(self.user, workflow=True):
+            raise PermissionDenied("You may not create workflows.")
+        source = self.workflow
+        clone = Node(
+            id=new_object_id(),
+            kind=source.kind,
+            title=source.title,
+            description=source.description,
+            author=cast(User, self.user),
+            parameters=source.parameters,
+            nodes=source.nodes,
+            parent_node=source if self.saved else None,
+        )
+        clone.full_clean(validate_unique=False)
+        clone.save()
+        self.workflow, self.saved = clone, True
+        self.extra["new_graph_id"] = clone.id
+
+
+def _actions(data: dict[str, Any]) -> list[str]:
+    raw = data.get("actions", data.get("action"))
+    actions = [raw] if isinstance(raw, str) else raw
+    if not isinstance(actions, list) or not actions or not all(isinstance(a, str) for a in actions):
+        raise ValidationError("`actions` must be a non-empty list of action names.")
+    unknown = [a for a in actions if a not in GRAPH_ACTIONS]
+    if unknown:
+        raise ValidationError(f"Unknown action(s): {', '.join(unknown)}; expected some of {', '.join(GRAPH_ACTIONS)}.")
+    later = [a for a in actions if a in _LATER_ACTIONS]
+    if later:
+        raise ValidationError(f"{', '.join(later)} cannot be done through the v0 API yet.")
+    return actions
+
+
+def _run_actions(request: Request, workflow: Node, actions: list[str], *, saved: bool) -> Response:
+    runner = _GraphActions(request, workflow, saved=saved)
+    with transaction.atomic():
+        for action in actions:
+            try:
+                runner.apply(action)
+            except _ActionFailed as failed:
+                return failed.response
+    graph = graph_v0(runner.workflow, user=request.user, saved=runner.saved)
+    return envelope(
+        f"Actions completed with Graph(_id=`{workflow.id}`)",
+        graph=graph,
+        url=f"/graphs/{runner.workflow.id}",
+        **runner.extra,
+    )
+
+
+class GraphsView(V0View):
+    """``POST graphs``: apply a list of actions (SAVE, APPROVE, VALIDATE, CANCEL, CLONE, ...) to a graph."""
+
+    def post(self, request: Request) -> Response:
+        data = _body(request, "graph")
+        actions = _actions(data)
+        posted = data["graph"]
+        if not isinstance(posted, dict) or not isinstance(posted.get("nodes", []), list):
+            raise ValidationError("`graph` must be a Graph object with a list of `nodes`.")
+        graph_id = posted.get("_id")
+        if graph_id is not None and not is_object_id(graph_id):
+            raise ValidationError("`graph._id` must be 24 hexadecimal digits.")
+        existing = Node.objects.filter(pk=graph_id).first() if graph_id else None
+        if existing is not None and not is_workflow_kind(existing.kind):
+            raise ValidationError(f"`{graph_id}` is not a graph.")
+        if existing is not None and not can_view(request.user, author_id=existing.author_id, workflow=True):
+            raise Http404(f"Graph `{graph_id}` was not found.")
+        workflow = existing or new_workflow(author=request.user)
+        if graph_id and existing is None:
+            workflow.id = graph_id
+        for name in ("title", "description"):
+            if name in posted:
+                if not isinstance(posted[name], str):
+                    raise ValidationError(f"`graph.{name}` must be a string.")
+                setattr(workflow, name, posted[name])
+        nodes = [sub_node_from_v0(node) if isinstance(node, dict) else node for node in posted.get("nodes", [])]
+        workflow.nodes = nodes
+        return _run_actions(request, workflow, actions, saved=existing is not None)
+
+
+class GraphActionView(V0View):
+    """``POST graphs/{id}/{action}``: one action on the stored graph, without a body."""
+
+    def post(self, request: Request, graph_id: str, action: str) -> Response:
+        workflow = _node_or_404(graph_id)
+        if not is_workflow_kind(workflow.kind) or not can_view(
+            request.user, author_id=workflow.author_id, workflow=True
+        ):
+            raise Http404(f"Graph `{graph_id}` was not found.")
+        name = action.upper()
+        if action != action.lower() or name not in GRAPH_ACTIONS or name == "SAVE":
+            raise Http404(f"Unknown action `{action}`.")
+        return _run_actions(request, workflow, _actions({"actions": [name]}), saved=True)
