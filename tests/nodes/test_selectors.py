@@ -48,7 +48,7 @@ from tests.factories import NodeFactory, UserFactory
         "key-case",
         "repeated",
         "id",
-        "skip",
+        "unknown-key",
         "no-value",
         "inside",
     ],
