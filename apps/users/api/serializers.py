@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.http import QueryDict
 from rest_framework import serializers
 from rest_framework.exceptions import AuthenticationFailed
@@ -27,6 +28,15 @@ class StrictSerializer(serializers.Serializer[Any]):
             unknown = sorted(str(key) for key in data if key not in writable)
             if unknown:
                 raise serializers.ValidationError({key: ["Unknown field."] for key in unknown})
+        return super().to_internal_value(data)
+
+
+class StrictCharField(serializers.CharField):
+    """A JSON string only: a number is not silently turned into text."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
         return super().to_internal_value(data)
 
 
@@ -87,6 +97,10 @@ class MeSerializer(serializers.ModelSerializer[User]):
 class MeUpdateSerializer(StrictSerializer, serializers.ModelSerializer[User]):
     """What a user may change about themselves. ``settings`` is merged key by key into the stored ones."""
 
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+    }
     settings = UserSettingsSerializer(required=False)
 
     class Meta:
@@ -96,10 +110,10 @@ class MeUpdateSerializer(StrictSerializer, serializers.ModelSerializer[User]):
 
 
 class PasswordChangeSerializer(StrictSerializer):
-    old_password = serializers.CharField(
+    old_password = StrictCharField(
         allow_blank=True, trim_whitespace=False, write_only=True, style={"input_type": "password"}
     )
-    new_password = serializers.CharField(trim_whitespace=False, write_only=True, style={"input_type": "password"})
+    new_password = StrictCharField(trim_whitespace=False, write_only=True, style={"input_type": "password"})
 
 
 class UserSerializer(serializers.ModelSerializer[User]):
@@ -128,8 +142,8 @@ class UserSerializer(serializers.ModelSerializer[User]):
 class UserCreateSerializer(StrictSerializer):
     """A new user. Without ``policies`` the user gets the configured default policies."""
 
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(
+    username = StrictCharField(max_length=150)
+    password = StrictCharField(
         allow_blank=True, trim_whitespace=False, write_only=True, style={"input_type": "password"}
     )
     email = serializers.EmailField(required=False, allow_blank=True, default="")
@@ -141,12 +155,12 @@ class UserUpdateSerializer(StrictSerializer):
 
     policies = PoliciesField(required=False)
     is_active = serializers.BooleanField(required=False)
-    display_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    display_name = StrictCharField(max_length=150, required=False, allow_blank=True)
 
 
 class SessionLoginSerializer(StrictSerializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(trim_whitespace=False, write_only=True, style={"input_type": "password"})
+    username = StrictCharField(max_length=150)
+    password = StrictCharField(trim_whitespace=False, write_only=True, style={"input_type": "password"})
 
 
 class TokenRefreshSerializer(SimpleJWTTokenRefreshSerializer):
