@@ -15,4 +15,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("graphs/<str:graph_id>/<str:action>", views.GraphActionView.as_view(), name="graph-action"),
     path("nodes/<str:node_id>", views.NodeView.as_view(), name="node"),
     path("master_state", views.MasterStateView.as_view(), name="master-state"),
+    path("upload_file", views.UploadFileView.as_view(), name="upload-file"),
+    path("resources/<str:resource_id>", views.ResourceView.as_view(), name="resource"),
 ]

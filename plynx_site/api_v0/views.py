@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import FileResponse, Http404, HttpRequest
 from rest_framework import status as http
 from rest_framework.authentication import BasicAuthentication, SessionAuthentication
 from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -26,6 +29,11 @@ from apps.nodes.choices import NodeStatus
 from apps.nodes.defaults import UnknownKind, new_operation, new_workflow
 from apps.nodes.documents import SUB_NODES, dump_list, parse_list
 from apps.nodes.models import Node, WorkerState
+from apps.resources.api.uploads import LimitedTemporaryFileUploadHandler, UploadTooLarge
+from apps.resources.api.views import download_content_type, download_name
+from apps.resources.previews import resource_preview
+from apps.resources.selectors import resource_get
+from apps.resources.services import ResourceError, resource_create_from_upload, resource_open
 from apps.users.api.authentication import SingleUserAuthentication, SingleUserBasicAuthentication
 from apps.users.models import User
 from apps.users.permissions import can_control_run, can_create, can_modify, can_run, can_view
@@ -465,3 +473,89 @@ class GraphActionView(V0View):
         if action != action.lower() or name not in GRAPH_ACTIONS or name == "SAVE":
             raise Http404(f"Unknown action `{action}`.")
         return _run_actions(request, workflow, _actions({"actions": [name]}), saved=True)
+
+
+# --- files and resources ---------------------------------------------------------------------
+
+
+class UploadFileView(V0View):
+    """``upload_file`` (POST or PUT, multipart): store ``data`` and make a File node whose output is it.
+
+    Form fields: ``data`` (the file), ``title``, ``description``, ``file_type`` (a configured
+    kind, default ``file``) and ``node_kind`` (the seed's ``basic-file``; any static kind).
+    """
+
+    parser_classes = [MultiPartParser]
+
+    def initialize_request(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Request:
+        request.upload_handlers = [
+            LimitedTemporaryFileUploadHandler(request, max_bytes=settings.PLYNX_MAX_UPLOAD_BYTES)
+        ]
+        return super().initialize_request(request, *args, **kwargs)
+
+    def post(self, request: Request) -> Response:
+        if not can_create(request.user, workflow=False):
+            raise PermissionDenied("You may not create operations or files.")
+        try:
+            form = cast(dict[str, Any], request.data)
+        except RequestDataTooBig:
+            raise UploadTooLarge(settings.PLYNX_MAX_UPLOAD_BYTES) from None
+        except TooManyFieldsSent:
+            raise ValidationError("Too many form fields.") from None
+        files = request.FILES.getlist("data")
+        if len(files) != 1:
+            raise ValidationError("Send exactly one file in the form field `data`.")
+        static_kinds = [o.kind for o in settings.PLYNX_PLUGINS.operations if o.is_static]
+        node_kind = str(form.get("node_kind") or "basic-file")
+        kind = static_kinds[0] if node_kind == "basic-file" and static_kinds else node_kind
+        if kind not in static_kinds:
+            raise ValidationError(f"`node_kind` must be basic-file or one of {', '.join(static_kinds)}.")
+        file_type = str(form.get("file_type") or "file")
+        title = str(form.get("title") or files[0].name or "File")[:255]
+        try:
+            resource = resource_create_from_upload(
+                upload=files[0],
+                file_type=file_type,
+                original_name=files[0].name or "",
+                author=cast(User, request.user),
+            )
+        except ResourceError as error:
+            raise ValidationError(error.message) from None
+        node = Node.objects.create(
+            kind=kind,
+            title=title,
+            description=str(form.get("description") or ""),
+            author=cast(User, request.user),
+            node_status=NodeStatus.READY,
+            outputs=[{"name": "out", "file_type": file_type, "resource_id": resource.id}],
+        )
+        return envelope(
+            f"File `{title}` uploaded.", resource_id=resource.id, node=operation_v0(node, user=request.user)
+        )
+
+    def put(self, request: Request) -> Response:
+        return self.post(request)
+
+
+class ResourceView(V0View):
+    """``resources/{id}``: the bytes, or with ``preview=true`` a bounded, escaped preview as JSON."""
+
+    def get(self, request: Request, resource_id: str) -> Response | FileResponse:
+        resource = resource_get(user=request.user, resource_id=resource_id) if is_object_id(resource_id) else None
+        if resource is None:
+            raise Http404(f"Resource `{resource_id}` was not found.")
+        preview = str(request.query_params.get("preview", "false")).lower() in ("1", "true", "yes")
+        file_type = request.query_params.get("file_type")
+        if file_type is not None and file_type != resource.file_type:
+            raise ValidationError(f"Resource `{resource_id}` is a {resource.file_type}, not a {file_type}.")
+        try:
+            if preview:
+                return envelope(preview=resource_preview(resource), file_type=resource.file_type)
+            stream = resource_open(resource)
+        except FileNotFoundError:
+            raise Http404(f"The bytes of resource `{resource_id}` are missing from storage.") from None
+        response = FileResponse(
+            stream, as_attachment=True, filename=download_name(resource), content_type=download_content_type(resource)
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
