@@ -146,7 +146,7 @@ def test_deprecating_a_created_operation_is_refused() -> None:
     assert Node.objects.get(pk=operation.pk).node_status == NodeStatus.CREATED
 
 
-def test_preview_cmd_renders_the_bash_script_with_placeholder_paths(tmp_path: Any) -> None:
+def test_preview_cmd_renders_the_bash_script_with_placeholder_paths() -> None:
     doc = bash(
         "Sort",
         "sort {{ inputs['in'] | quote }} -k {{ params['column'] }} > {{ outputs.out }}\n",
