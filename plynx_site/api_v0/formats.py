@@ -110,13 +110,51 @@ def latest_run(workflow: Node) -> Run | None:
     return Run.objects.filter(workflow=workflow, parent_node_run__isnull=True).order_by("-created_at").first()
 
 
-def graph_v0(workflow: Node, *, user: Any, run: Run | None = None, saved: bool = True) -> dict[str, Any]:
+def latest_runs(workflows: list[Node]) -> dict[str, Run]:
+    """Each workflow's latest (top-level) run, in one query."""
+    latest: dict[str, Run] = {}
+    runs = Run.objects.filter(workflow__in=workflows, parent_node_run__isnull=True).order_by(
+        "workflow_id", "-created_at"
+    )
+    for run in runs.only("id", "workflow_id", "status", "created_at", "author_id"):
+        assert run.workflow_id is not None
+        latest.setdefault(run.workflow_id, run)
+    return latest
+
+
+def graphs_v0(workflows: list[Node], *, user: Any) -> list[dict[str, Any]]:
+    """Many workflows as Graphs with their latest runs' states, in three queries whatever their number."""
+    latest = latest_runs(workflows)
+    rows: dict[str, dict[str, NodeRun]] = {}
+    for row in NodeRun.objects.filter(run__in=latest.values()).only("run_id", "node_id", "status", "outputs", "logs"):
+        rows.setdefault(row.run_id, {})[row.node_id] = row
+    return [
+        graph_v0(
+            workflow,
+            user=user,
+            run=latest.get(workflow.id),
+            rows=rows.get(latest[workflow.id].id, {}) if workflow.id in latest else {},
+            saved=False,
+        )
+        for workflow in workflows
+    ]
+
+
+def graph_v0(
+    workflow: Node,
+    *,
+    user: Any,
+    run: Run | None = None,
+    saved: bool = True,
+    rows: Mapping[str, NodeRun] | None = None,
+) -> dict[str, Any]:
     """A workflow in the seed's Graph shape, with the state of ``run`` (its latest run by default)."""
     if run is None and saved:
         run = latest_run(workflow)
-    rows: dict[str, NodeRun] = {}
-    if run is not None:
-        rows = {row.node_id: row for row in run.node_runs.only("node_id", "status", "outputs", "logs")}
+    if rows is None:
+        rows = {}
+        if run is not None:
+            rows = {row.node_id: row for row in run.node_runs.only("node_id", "status", "outputs", "logs")}
     static = _static_kinds()
     return {
         "_id": workflow.id,

@@ -8,6 +8,8 @@ from plynx_site.api_v0 import views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("token", views.TokenView.as_view(), name="token"),
+    path("search_graphs", views.SearchGraphsView.as_view(), name="search-graphs"),
+    path("search_nodes", views.SearchNodesView.as_view(), name="search-nodes"),
     path("graphs", views.GraphsView.as_view(), name="graphs"),
     path("graphs/<str:graph_id>", views.GraphView.as_view(), name="graph"),
     path("graphs/<str:graph_id>/update", views.GraphUpdateView.as_view(), name="graph-update"),

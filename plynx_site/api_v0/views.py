@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.db.models import OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest
 from rest_framework import status as http
 from rest_framework.authentication import BasicAuthentication, SessionAuthentication
@@ -23,12 +25,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from apps.graphs.choices import GraphRunningStatus
+from apps.graphs.models import Run
 from apps.graphs.services import RunValidationFailed, graph_validate, run_cancel, run_create
 from apps.nodes import graph_edits
 from apps.nodes.choices import NodeStatus
 from apps.nodes.defaults import UnknownKind, new_operation, new_workflow
 from apps.nodes.documents import SUB_NODES, dump_list, parse_list
 from apps.nodes.models import Node, WorkerState
+from apps.nodes.selectors import node_list
 from apps.resources.api.uploads import LimitedTemporaryFileUploadHandler, UploadTooLarge
 from apps.resources.api.views import download_content_type, download_name
 from apps.resources.previews import resource_preview
@@ -40,6 +45,7 @@ from apps.users.permissions import can_control_run, can_create, can_modify, can_
 from plynx_site.api_v0.authentication import TokenAsUsernameAuthentication
 from plynx_site.api_v0.formats import (
     graph_v0,
+    graphs_v0,
     is_workflow_kind,
     latest_run,
     operation_v0,
@@ -559,3 +565,77 @@ class ResourceView(V0View):
         )
         response["X-Content-Type-Options"] = "nosniff"
         return response
+
+
+# --- search ----------------------------------------------------------------------------------
+
+
+def _search_body(request: Request, allowed: tuple[str, ...]) -> tuple[str, int, int, list[str], dict[str, Any]]:
+    data = _body(request)
+    unknown = sorted(set(data) - set(allowed))
+    if unknown:
+        raise ValidationError(f"Unknown key(s): {', '.join(unknown)}; expected some of {', '.join(allowed)}.")
+    search = data.get("search", "")
+    if not isinstance(search, str):
+        raise ValidationError("`search` must be a string.")
+    numbers = {}
+    for name, default, top in (("per_page", 20, 1000), ("offset", 0, None)):
+        value = data.get(name, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0 or (top is not None and value > top):
+            bound = f" and at most {top}" if top else ""
+            raise ValidationError(f"`{name}` must be a whole number from 0{bound}.")
+        numbers[name] = value
+    status = data.get("status", [])
+    statuses = [status] if isinstance(status, str) else status
+    if not isinstance(statuses, list) or not all(isinstance(item, str) for item in statuses):
+        raise ValidationError("`status` must be a string or a list of strings.")
+    return search, numbers["per_page"], numbers["offset"], statuses, data
+
+
+def _visible(request: Request, *, workflow: bool, search: str) -> QuerySet[Node]:
+    try:
+        return node_list(user=request.user, workflow=workflow, search=search)
+    except DjangoValidationError as error:
+        raise ValidationError(_messages(error)) from None
+
+
+class SearchGraphsView(V0View):
+    """``POST search_graphs``: graphs by the search string and their running status, newest first."""
+
+    def post(self, request: Request) -> Response:
+        search, per_page, offset, statuses, _ = _search_body(request, ("search", "per_page", "offset", "status"))
+        unknown = sorted(set(statuses) - set(GraphRunningStatus.values))
+        if unknown:
+            raise ValidationError(f"Unknown status(es): {', '.join(unknown)}.")
+        graphs = _visible(request, workflow=True, search=search)
+        if statuses:
+            latest = Run.objects.filter(workflow=OuterRef("pk"), parent_node_run__isnull=True).order_by("-created_at")
+            graphs = graphs.annotate(
+                running_status=Coalesce(Subquery(latest.values("status")[:1]), Value(GraphRunningStatus.CREATED))
+            ).filter(running_status__in=statuses)
+        graphs = graphs.order_by("-created_at", "-id")
+        items = graphs_v0(list(graphs[offset : offset + per_page]), user=request.user)
+        return envelope(items=items, total_count=graphs.count())
+
+
+class SearchNodesView(V0View):
+    """``POST search_nodes``: operations and files by the search string, status and base node names."""
+
+    def post(self, request: Request) -> Response:
+        search, per_page, offset, statuses, data = _search_body(
+            request, ("search", "per_page", "offset", "status", "base_node_names")
+        )
+        unknown = sorted(set(statuses) - set(NodeStatus.values))
+        if unknown:
+            raise ValidationError(f"Unknown status(es): {', '.join(unknown)}.")
+        kinds = data.get("base_node_names", [])
+        if not isinstance(kinds, list) or not all(isinstance(kind, str) for kind in kinds):
+            raise ValidationError("`base_node_names` must be a list of strings.")
+        nodes = _visible(request, workflow=False, search=search)
+        if statuses:
+            nodes = nodes.filter(node_status__in=statuses)
+        if kinds:
+            nodes = nodes.filter(kind__in=kinds)
+        nodes = nodes.order_by("-created_at", "-id")
+        items = [operation_v0(node, user=request.user) for node in nodes[offset : offset + per_page]]
+        return envelope(items=items, resources_dict=resources_dict(), total_count=nodes.count())
