@@ -131,6 +131,9 @@ class RunViewSet(
         return super().filter_queryset(queryset) if self.action == "list" else queryset
 
     def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        # The browsable API builds its POST form from the list view with the request's method set to POST.
+        if self.action == "create" or (self.action == "list" and self.request.method == "POST"):
+            return RunCreateSerializer
         return RunSerializer if self.action == "list" else RunDetailSerializer
 
     def _detail(self, run: Run, *, status_code: int = status.HTTP_200_OK) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from typing import Any
 
@@ -172,3 +173,40 @@ def test_runs_cannot_be_edited_or_deleted(client_as: Callable[[str], APIClient],
     assert response.status_code == 405
     run.refresh_from_db()
     assert run.title == "kept"
+
+
+def with_password(user: User) -> User:
+    user.set_password("correct horse battery staple")
+    user.save(update_fields=["password"])
+    return user
+
+
+def test_http_basic_credentials_are_accepted_and_wrong_ones_refused(owner: User) -> None:
+    run = frozen_run(with_password(owner))
+    good = APIClient()
+    good.credentials(HTTP_AUTHORIZATION="Basic " + base64.b64encode(b"owner:correct horse battery staple").decode())
+    assert good.get(f"/api/v1/runs/{run.pk}/").status_code == 200
+    bad = APIClient()
+    bad.credentials(HTTP_AUTHORIZATION="Basic " + base64.b64encode(b"owner:wrong").decode())
+    assert bad.post(f"/api/v1/runs/{run.pk}/cancel/").status_code == 401
+    run.refresh_from_db()
+    assert run.cancel_requested_at is None
+
+
+def test_the_browsable_api_renders_for_a_session(owner: User) -> None:
+    run = frozen_run(with_password(owner))
+    client = APIClient()
+    client.force_login(owner)
+    WorkerStateFactory(worker_id="w9@host")
+    expected = {
+        "/api/v1/runs/": b"frozen run",
+        f"/api/v1/runs/{run.pk}/": b"frozen run",
+        f"/api/v1/runs/{run.pk}/nodes/": b"step 0",
+        "/api/v1/workers/": b"w9@host",
+    }
+    for path, text in expected.items():
+        response = client.get(path, HTTP_ACCEPT="text/html")
+        assert response.status_code == 200
+        assert text in response.content
+    # The start form asks for the workflow.
+    assert b'name="workflow"' in client.get("/api/v1/runs/", HTTP_ACCEPT="text/html").content
