@@ -11,6 +11,7 @@ from apps.graphs.models import Run
 from apps.nodes.models import Node
 from apps.users.policies import IAMPolicy
 from tests.api_v0.test_read import PASSWORD, V0, basic, person
+from tests.factories import NodeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -166,13 +167,14 @@ def test_saving_someone_elses_graph_needs_the_modify_policy(settings: Any) -> No
     [
         ({"graph": seed_graph()}, "`actions` must be a non-empty list"),
         ({"graph": seed_graph(), "actions": ["EXPLODE"]}, "Unknown action(s): EXPLODE"),
-        ({"graph": seed_graph(), "actions": ["REARRANGE"]}, "REARRANGE cannot be done through the v0 API yet."),
+        ({"graph": seed_graph(), "actions": ["GENERATE_CODE"]}, "GENERATE_CODE cannot be done through the v0 API yet."),
+        ({"graph": seed_graph(), "actions": ["REARRANGE"]}, "REARRANGE works on a stored graph: put SAVE before it."),
         ({"graph": {**seed_graph(), "_id": "../etc"}, "actions": ["SAVE"]}, "24 hexadecimal digits"),
         ({"graph": {**seed_graph(), "title": 5}, "actions": ["SAVE"]}, "`graph.title` must be a string."),
         ({"graph": {**seed_graph(), "nodes": [{"_id": SUM_ID}]}, "actions": ["SAVE"]}, "nodes: 0.kind"),
         ({"actions": ["SAVE"]}, "Missing field(s): graph."),
     ],
-    ids=["no-actions", "unknown", "later", "bad-id", "bad-title", "bad-node", "no-graph"],
+    ids=["no-actions", "unknown", "later", "unsaved", "bad-id", "bad-title", "bad-node", "no-graph"],
 )
 def test_bad_requests_are_refused_and_store_nothing(single_user: None, body: dict[str, Any], message: str) -> None:
     response = post(body)
@@ -180,3 +182,28 @@ def test_bad_requests_are_refused_and_store_nothing(single_user: None, body: dic
     assert response.json()["status"] == "FAILED"
     assert message in response.json()["message"]
     assert not Node.objects.exists()
+
+
+def test_rearrange_lays_the_graph_out_by_topology(single_user: None) -> None:
+    graph = seed_graph()
+    for node in graph["nodes"]:
+        node["x"] = node["y"] = 7
+    body = post({"graph": graph, "actions": ["SAVE", "REARRANGE"]}).json()
+    assert body["status"] == "SUCCESS"
+    placed = {node["_id"]: (node["x"], node["y"]) for node in body["graph"]["nodes"]}
+    assert placed[SEQ_ID][0] < placed[SUM_ID][0]
+    stored = {doc["_id"]: doc["x"] for doc in Node.objects.get(pk=GRAPH_ID).nodes}
+    assert stored == {node_id: xy[0] for node_id, xy in placed.items()}
+
+
+def test_upgrade_nodes_replaces_deprecated_operations_and_reports_the_count(single_user: None) -> None:
+    owner = APIClient().get(f"{V0}/token").wsgi_request.user
+    newer = NodeFactory(kind="bash_jinja2", title="Sum v2", author=owner, node_status="READY")
+    older = NodeFactory(
+        kind="bash_jinja2", id="5d27b8dd50e56dbbce063449", author=owner, node_status="DEPRECATED", successor_node=newer
+    )
+    body = post({"graph": seed_graph(), "actions": ["SAVE", "UPGRADE_NODES"]}).json()
+    assert body["status"] == "SUCCESS"
+    assert body["upgraded_nodes_count"] == 2
+    assert {node["parent_node"] for node in body["graph"]["nodes"]} == {newer.id}
+    assert older.id not in {doc.get("original_node_id") for doc in Node.objects.get(pk=GRAPH_ID).nodes}
