@@ -384,6 +384,8 @@ def workflow_validate(*, workflow: Node) -> engine.ValidationError | None:
 
 def workflow_run(*, workflow: Node, author: Any) -> Run:
     """Start a run of ``workflow``; raises ``NodeValidationFailed`` with the tree if it cannot run."""
+    # Documents are checked here too, so a broken one is reported by node, as on save.
+    _workflow_docs(workflow)
     try:
         return run_create(workflow=workflow, author=author)
     except RunValidationFailed as failed:
