@@ -35,7 +35,6 @@ from apps.resources.kinds import (
     TSV,
     Directory,
     Json,
-    ResourceValueError,
     UnknownResourceKind,
     resource_kind,
 )
@@ -131,7 +130,8 @@ def _json(reader: IO[bytes]) -> dict[str, Any]:
         return _text(data, more)
     try:
         document = json.loads(data.decode("utf-8-sig"))
-        pretty = json.dumps(document, indent=2, ensure_ascii=False)
+        # A lone surrogate ("\ud800") is valid JSON but cannot be encoded: keep it as its escape.
+        pretty = json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8", "backslashreplace").decode()
     except (ValueError, RecursionError):
         # Invalid JSON, not UTF-8, too deeply nested, or a number too long to convert.
         return _text(data, more)
@@ -145,7 +145,8 @@ def _value(reader: IO[bytes], kind: Any) -> dict[str, Any]:
         return _text(data, more)
     try:
         value = kind.parse_value(data.decode("utf-8"))
-    except (UnicodeDecodeError, ResourceValueError):
+    except ValueError:
+        # Not UTF-8, not of the kind, or an int longer than Python converts.
         return _text(data, more)
     truncated = False
     if isinstance(value, str):

@@ -141,7 +141,8 @@ def _check_content(file_type: str, path: Path | None, stream: IO[bytes]) -> None
             kind.parse_value(text)
         elif issubclass(kind, Directory) and not zipfile.is_zipfile(path if path is not None else stream):
             raise ResourceValueError("a directory is uploaded as a zip archive; this is not one")
-    except ResourceValueError as error:
+    except ValueError as error:
+        # ResourceValueError, or Python's own limit on the digits of an int it converts.
         raise ResourceError(ResourceErrorCode.INVALID_CONTENT, f"Not a valid {file_type}: {error}") from None
     finally:
         stream.seek(0)

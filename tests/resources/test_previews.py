@@ -111,6 +111,14 @@ def test_json_is_pretty_printed(storage: str) -> None:
     }
 
 
+def test_a_lone_surrogate_in_json_stays_escaped(local_storage: Any) -> None:
+    assert preview(b'["\\ud800", "\\u00e9"]', "json") == {
+        "kind": "json",
+        "text": '[\n  "\\ud800",\n  "\u00e9"\n]',
+        "truncated": False,
+    }
+
+
 def test_long_json_is_cut(local_storage: Any) -> None:
     result = preview(json.dumps(["v" * 100] * 2000).encode(), "json")
     assert (result["kind"], len(result["text"]), result["truncated"]) == ("json", TEXT_MAX_BYTES, True)
@@ -194,6 +202,10 @@ def test_a_raw_resource_shows_its_value(local_storage: Any, data: bytes, file_ty
 def test_a_long_string_value_is_cut(local_storage: Any) -> None:
     result = preview(b"s" * (TEXT_MAX_BYTES + 10), "str")
     assert (result["kind"], len(result["value"]), result["truncated"]) == ("value", TEXT_MAX_BYTES, True)
+
+
+def test_an_int_too_long_for_python_shows_as_text(local_storage: Any) -> None:
+    assert preview(b"9" * 5000, "int") == {"kind": "text", "text": "9" * 5000, "truncated": False}
 
 
 def test_a_raw_resource_that_does_not_parse_shows_as_text(local_storage: Any) -> None:

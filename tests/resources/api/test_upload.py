@@ -127,6 +127,12 @@ REFUSALS = {
         "data",
         "Not a valid int: expected an integer, got 'forty-two\\n'",
     ),
+    "int too long for python": (
+        {"file_type": "int", "data": named_file(b"9" * 5000, "v")},
+        "data",
+        "Not a valid int: Exceeds the limit (4300 digits) for integer string conversion: value has 5000 digits; "
+        "use sys.set_int_max_str_digits() to increase the limit",
+    ),
     "not a bool": (
         {"file_type": "bool", "data": named_file(b"maybe", "v")},
         "data",
