@@ -136,13 +136,14 @@ class RunViewSet(
             return RunCreateSerializer
         return RunSerializer if self.action == "list" else RunDetailSerializer
 
-    def _detail(self, run: Run, *, status_code: int = status.HTTP_200_OK) -> Response:
-        fresh = self.get_queryset().get(pk=run.pk)
-        fresh.node_counts = run_node_counts(run=fresh)  # type: ignore[attr-defined]
-        return Response(RunDetailSerializer(fresh, context=self.get_serializer_context()).data, status=status_code)
+    def _detail(self, run: Run, *, status_code: int = status.HTTP_200_OK, reload: bool = True) -> Response:
+        """The run as ``retrieve`` shows it; one a service returned is read again with what the list adds."""
+        shown = self.get_queryset().get(pk=run.pk) if reload else run
+        shown.node_counts = run_node_counts(run=shown)  # type: ignore[attr-defined]
+        return Response(RunDetailSerializer(shown, context=self.get_serializer_context()).data, status=status_code)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self._detail(self.get_object())
+        return self._detail(self.get_object(), reload=False)
 
     @extend_schema(
         summary="Start a run of a workflow",
@@ -171,7 +172,11 @@ class RunViewSet(
 
     @extend_schema(
         summary="Cancel a run",
-        description="A run that has already ended is returned unchanged (200).",
+        description=(
+            "Waiting and queued nodes are canceled at once; running ones as soon as their worker stops "
+            "them (poll the run until it is CANCELED). A run that has already ended is returned "
+            "unchanged (200)."
+        ),
         request=None,
         responses={200: RunDetailSerializer},
     )

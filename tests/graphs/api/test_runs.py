@@ -333,3 +333,27 @@ def test_nodes_list_reads_a_fixed_number_of_queries(
     body = response.json()
     assert body["count"] == 40
     assert [node["child_run"] for node in body["results"]].count(child.pk) == 1
+
+
+def test_rerun_failed_of_a_graph_that_can_no_longer_run_returns_the_validation_tree(
+    client: APIClient, owner: User
+) -> None:
+    run = frozen_run(owner, node_statuses=(S.FAILED,))
+    gone = NodeFactory(author=owner, node_status="MANDATORY_DEPRECATED")
+    node = node_of(run)
+    node.spec = {**node.spec, "original_node_id": gone.pk}
+    node.save()
+    response = client.post(f"/api/v1/runs/{run.pk}/rerun_failed/")
+    assert response.status_code == 400
+    problem = response.json()["validation_error"]["children"][0]
+    assert problem["object_id"] == node.node_id
+    assert [leaf["validation_code"] for leaf in problem["children"]] == ["DEPRECATED_NODE"]
+    assert Run.objects.count() == 1
+
+
+def test_retrieve_reads_a_fixed_number_of_queries(
+    client: APIClient, owner: User, django_assert_max_num_queries: Any
+) -> None:
+    run = frozen_run(owner, node_statuses=(S.SUCCESS,) * 20)
+    with django_assert_max_num_queries(2):  # the run with its author, the node counts
+        assert client.get(f"/api/v1/runs/{run.pk}/").json()["node_counts"] == {"SUCCESS": 20}
