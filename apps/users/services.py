@@ -51,10 +51,16 @@ class UserError(Exception):
         self.field = field
 
 
+# Names a user cannot take because a URL means something else by them (``/api/v1/users/me/``).
+RESERVED_USERNAMES = frozenset({"me"})
+
+
 def _check_username(username: str) -> str:
     username = username.strip()
     if not username:
         raise UserError(UserErrorCode.EMPTY_USERNAME, "The username is empty.", field="username")
+    if username.lower() in RESERVED_USERNAMES:
+        raise UserError(UserErrorCode.INVALID_USERNAME, f"The username {username!r} is reserved.", field="username")
     if len(username) > User._meta.get_field("username").max_length:  # type: ignore[operator]
         raise UserError(UserErrorCode.INVALID_USERNAME, "The username is longer than 150 characters.", field="username")
     try:

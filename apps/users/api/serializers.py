@@ -60,8 +60,16 @@ class StrictIntegerField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
-class UserSettingsSerializer(StrictSerializer):
-    """A user's preferences for the web client; only these keys exist."""
+class UserSettingsSerializer(serializers.Serializer[Any]):
+    """A user's preferences for the web client, every key with its value (stored or default)."""
+
+    theme = serializers.ChoiceField(choices=Theme.choices, read_only=True)
+    auto_run = serializers.BooleanField(read_only=True, help_text="Start a run of a workflow as soon as it is saved.")
+    page_size = serializers.IntegerField(read_only=True, help_text="Rows per page in lists.")
+
+
+class UserSettingsUpdateSerializer(StrictSerializer):
+    """Preferences to change; only these keys exist, and a key left out keeps its value."""
 
     theme = serializers.ChoiceField(choices=Theme.choices, required=False)
     auto_run = StrictBooleanField(required=False, help_text="Start a run of a workflow as soon as it is saved.")
@@ -85,6 +93,7 @@ class PoliciesField(serializers.ListField):
 class MeSerializer(serializers.ModelSerializer[User]):
     """The current user, as the user sees themselves."""
 
+    policies = serializers.ListField(child=serializers.ChoiceField(choices=IAMPolicy.choices), read_only=True)
     is_admin = serializers.BooleanField(read_only=True)
     settings = UserSettingsSerializer(source="effective_settings", read_only=True)
 
@@ -101,7 +110,7 @@ class MeUpdateSerializer(StrictSerializer, serializers.ModelSerializer[User]):
         **serializers.ModelSerializer.serializer_field_mapping,
         models.CharField: StrictCharField,
     }
-    settings = UserSettingsSerializer(required=False)
+    settings = UserSettingsUpdateSerializer(required=False)
 
     class Meta:
         model = User
@@ -119,6 +128,7 @@ class PasswordChangeSerializer(StrictSerializer):
 class UserSerializer(serializers.ModelSerializer[User]):
     """A user as administrators see them."""
 
+    policies = serializers.ListField(child=serializers.ChoiceField(choices=IAMPolicy.choices), read_only=True)
     is_admin = serializers.BooleanField(read_only=True)
 
     class Meta:

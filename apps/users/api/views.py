@@ -8,6 +8,7 @@ from django.contrib.auth import authenticate, login, logout, update_session_auth
 from django.db.models import QuerySet
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import filters, mixins, serializers, status, viewsets
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
@@ -43,6 +44,14 @@ from apps.users.services import (
     user_update,
     user_update_profile,
 )
+
+# Error answers, as the schema documents them. A 400's keys name the fields (``detail`` when the
+# error is about the request as a whole), each with a list of messages.
+_INVALID = OpenApiResponse(OpenApiTypes.OBJECT, description="Invalid input: each key names a field, with its messages.")
+_UNAUTHENTICATED = OpenApiResponse(OpenApiTypes.OBJECT, description="No valid credentials (multi-user mode).")
+_FORBIDDEN = OpenApiResponse(OpenApiTypes.OBJECT, description="The user is not an administrator.")
+_NOT_FOUND = OpenApiResponse(OpenApiTypes.OBJECT, description="No user with this username.")
+_ADMIN_ERRORS = {401: _UNAUTHENTICATED, 403: _FORBIDDEN}
 
 
 class IsAdmin(BasePermission):
@@ -103,7 +112,11 @@ class SessionLoginView(GenericAPIView[User]):
     @extend_schema(
         tags=["auth"],
         summary="Log in with a session",
-        responses={200: MeSerializer, 400: OpenApiResponse(description="Wrong username or password.")},
+        responses={
+            200: MeSerializer,
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="Wrong username or password, or a missing field."),
+            403: OpenApiResponse(OpenApiTypes.OBJECT, description="The CSRF token is missing or wrong."),
+        },
     )
     def post(self, request: Request) -> Response:
         SessionAuthentication().enforce_csrf(request)
@@ -129,8 +142,12 @@ class SessionLogoutView(APIView):
 
 @extend_schema(tags=["users"])
 @extend_schema_view(
-    list=extend_schema(summary="List users (administrators)"),
-    retrieve=extend_schema(summary="A user (administrators)"),
+    list=extend_schema(
+        summary="List users (administrators)", responses={200: UserSerializer(many=True), **_ADMIN_ERRORS}
+    ),
+    retrieve=extend_schema(
+        summary="A user (administrators)", responses={200: UserSerializer, **_ADMIN_ERRORS, 404: _NOT_FOUND}
+    ),
 )
 class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[User]):
     """Users. Administrators list, create and change them; everyone reads and changes ``me``.
@@ -160,7 +177,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(
         summary="Create a user (administrators)",
         request=UserCreateSerializer,
-        responses={201: UserSerializer},
+        responses={201: UserSerializer, 400: _INVALID, **_ADMIN_ERRORS},
     )
     def create(self, request: Request) -> Response:
         data = _valid(UserCreateSerializer, request)
@@ -175,7 +192,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(
         summary="Change a user's policies, activity or display name (administrators)",
         request=UserUpdateSerializer,
-        responses={200: UserSerializer},
+        responses={200: UserSerializer, 400: _INVALID, **_ADMIN_ERRORS, 404: _NOT_FOUND},
     )
     def partial_update(self, request: Request, username: str) -> Response:
         user = self.get_object()
@@ -186,13 +203,13 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             _raise_for(error)
         return Response(UserSerializer(user).data)
 
-    @extend_schema(methods=["GET"], summary="The current user", responses={200: MeSerializer})
+    @extend_schema(methods=["GET"], summary="The current user", responses={200: MeSerializer, 401: _UNAUTHENTICATED})
     @extend_schema(
         methods=["PATCH"],
         summary="Change the current user's display name, picture or settings",
         description="`settings` is merged key by key into the stored settings; unknown keys are refused.",
         request=MeUpdateSerializer,
-        responses={200: MeSerializer},
+        responses={200: MeSerializer, 400: _INVALID, 401: _UNAUTHENTICATED},
     )
     @action(detail=False, methods=["get", "patch"], permission_classes=[IsAuthenticated])
     def me(self, request: Request) -> Response:
@@ -209,7 +226,11 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         summary="Change the current user's password",
         description="Multi-user mode only: single-user mode has no passwords.",
         request=PasswordChangeSerializer,
-        responses={204: OpenApiResponse(description="The password is changed.")},
+        responses={
+            204: OpenApiResponse(description="The password is changed."),
+            400: _INVALID,
+            401: _UNAUTHENTICATED,
+        },
     )
     @action(detail=False, methods=["post"], url_path="me/password", permission_classes=[IsAuthenticated])
     def password(self, request: Request) -> Response:
