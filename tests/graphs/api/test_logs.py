@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from apps.graphs import selectors
 from apps.graphs.api.serializers import LOG_MAX_LIMIT
 from apps.graphs.choices import NodeRunningStatus
 from apps.graphs.models import NodeRun
@@ -18,8 +19,25 @@ from apps.resources.storage import blob_put_path, live_log_key, live_put_path
 from apps.users.models import User
 from tests.factories import ResourceFactory
 from tests.graphs.api.conftest import frozen_run, node_of
+from tests.resources.conftest import _empty_bucket, _local_storage, _s3_storage, _set_default_storage, reset_storages
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("multi_user", "storage_dir")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("multi_user", "log_storage")]
+
+
+@pytest.fixture(params=["local", "s3"])
+def log_storage(request: pytest.FixtureRequest, settings: Any, tmp_path: Path, monkeypatch: Any) -> Iterator[str]:
+    """Logs in a local directory (read by seeking) or in S3 (read as a stream, in tiny chunks here
+    so that offsets, limits and tails fall across chunk boundaries)."""
+    if request.param == "local":
+        _set_default_storage(settings, _local_storage(tmp_path / "artifacts"))
+    else:
+        endpoint = request.getfixturevalue("s3_endpoint")
+        _empty_bucket(endpoint)
+        _set_default_storage(settings, _s3_storage(endpoint))
+        monkeypatch.setattr(selectors, "CHUNK_SIZE", 3)
+    yield request.param
+    reset_storages()
+
 
 S = NodeRunningStatus
 
