@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
@@ -12,8 +13,13 @@ from apps.resources.kinds import Image, UnknownResourceKind, resource_kind
 from apps.resources.models import Resource
 
 
+@extend_schema_field(OpenApiTypes.BINARY)
+class _UploadField(serializers.FileField):
+    """A file in a multipart form (documented as binary)."""
+
+
 class ResourceUploadSerializer(serializers.Serializer[Any]):
-    data = serializers.FileField(  # type: ignore[assignment]  # a field, not Serializer.data
+    data = _UploadField(  # type: ignore[assignment]  # a field, not Serializer.data
         allow_empty_file=True, use_url=False, help_text="The file's bytes."
     )
     file_type = serializers.CharField(max_length=64, help_text="A configured resource kind (see resources/kinds/).")
