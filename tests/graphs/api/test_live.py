@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
+from apps.graphs import engine
 from apps.graphs.models import Run
 from apps.users.models import User
+from plynx_site.ids import new_object_id
 from tests.graphs.workflows import bash, inp, link, out, wait_for_run, workflow
 from tests.live import wait_until
 
@@ -119,3 +121,40 @@ def test_rerun_from_failure_restores_what_succeeded_and_runs_the_failed_node_aga
     assert nodes["breaker"]["attempt"] == 1
     stdout = client.get(f"/api/v1/runs/{again.pk}/nodes/{breaker['_id']}/logs/stdout/").json()
     assert stdout["text"] == "made\n"
+
+
+def test_a_composites_run_is_reached_from_its_node(client: APIClient, owner: User) -> None:
+    source = bash("numbers", "seq 1 3 > {{ outputs.out }}", outputs=[out("out")])
+    inner_input = {"_id": engine.COMPOSITE_INPUT_ID, "kind": "input", "title": "Input", "outputs": [out("numbers")]}
+    double = bash(
+        "double",
+        "while read n; do echo $((n * 2)); done < {{ inputs.in }} > {{ outputs.out }}",
+        inputs=[inp("in", link(inner_input, "numbers"))],
+        outputs=[out("out")],
+    )
+    inner_output = {
+        "_id": engine.COMPOSITE_OUTPUT_ID,
+        "kind": "output",
+        "title": "Output",
+        "inputs": [inp("doubled", link(double, "out"))],
+    }
+    composite = {
+        "_id": new_object_id(),
+        "kind": "composite",
+        "title": "double",
+        "inputs": [inp("numbers", link(source, "out"))],
+        "outputs": [out("doubled")],
+        "nodes": [inner_input, double, inner_output],
+    }
+    run = wait_for_run(start(client, workflow(owner, source, composite)))
+    assert run.status == "SUCCESS"
+    node = client.get(f"/api/v1/runs/{run.pk}/nodes/{composite['_id']}/").json()
+    child = client.get(f"/api/v1/runs/{node['child_run']}/").json()
+    assert (child["status"], child["parent_run"], child["parent_node"]) == ("SUCCESS", run.pk, composite["_id"])
+    assert child["node_counts"] == {"STATIC": 1, "SUCCESS": 2}
+    # The list shows the top-level run; the composite's run is listed under it.
+    assert [item["id"] for item in client.get("/api/v1/runs/").json()["results"]] == [run.pk]
+    listed = client.get("/api/v1/runs/", {"parent_run": run.pk}).json()["results"]
+    assert [item["id"] for item in listed] == [child["id"]]
+    inner = client.get(f"/api/v1/runs/{child['id']}/nodes/{double['_id']}/logs/stdout/").json()
+    assert (inner["text"], inner["complete"]) == ("", True)
