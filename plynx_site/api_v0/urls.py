@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("graphs/<str:graph_id>/update", views.GraphUpdateView.as_view(), name="graph-update"),
     path("graphs/<str:graph_id>/nodes/<str:action>", views.GraphNodesView.as_view(), name="graph-nodes"),
     path("graphs/<str:graph_id>/<str:action>", views.GraphActionView.as_view(), name="graph-action"),
+    path("nodes", views.NodesView.as_view(), name="nodes"),
     path("nodes/<str:node_id>", views.NodeView.as_view(), name="node"),
     path("master_state", views.MasterStateView.as_view(), name="master-state"),
     path("upload_file", views.UploadFileView.as_view(), name="upload-file"),

@@ -33,7 +33,17 @@ from apps.nodes.choices import NodeStatus
 from apps.nodes.defaults import UnknownKind, new_operation, new_workflow
 from apps.nodes.documents import SUB_NODES, dump_list, parse_list
 from apps.nodes.models import Node, WorkerState
-from apps.nodes.node_services import workflow_rearrange, workflow_upgrade_nodes
+from apps.nodes.node_services import (
+    NodeValidationFailed,
+    node_documents_parse,
+    node_update,
+    operation_approve,
+    operation_deprecate,
+    operation_preview_cmd,
+    operation_validate,
+    workflow_rearrange,
+    workflow_upgrade_nodes,
+)
 from apps.nodes.selectors import node_list
 from apps.resources.api.uploads import LimitedTemporaryFileUploadHandler, UploadTooLarge
 from apps.resources.api.views import download_content_type, download_name
@@ -661,3 +671,145 @@ class SearchNodesView(V0View):
         nodes = nodes.order_by("-created_at", "-id")
         items = [operation_v0(node, user=request.user) for node in nodes[offset : offset + per_page]]
         return envelope(items=items, resources_dict=resources_dict(), total_count=nodes.count())
+
+
+# --- node actions ----------------------------------------------------------------------------
+
+NODE_ACTIONS = ("SAVE", "APPROVE", "VALIDATE", "DEPRECATE", "MANDATORY_DEPRECATE", "PREVIEW_CMD")
+_NODE_FIELDS = ("title", "description", "x", "y", "inputs", "outputs", "parameters", "logs", "nodes")
+
+
+class _NodeActions:
+    """Applies the seed's node actions, in order, to one operation (or file) as ``request.user``."""
+
+    def __init__(self, request: Request, node: Node, *, saved: bool, posted: dict[str, Any]) -> None:
+        self.user = request.user
+        self.node = node
+        self.saved = saved
+        # The fields an action may store (what the seed's Node has beyond them is derived here).
+        self.posted = {name: posted[name] for name in _NODE_FIELDS if name in posted}
+        self.successor_id = posted.get("successor_node")
+        self.extra: dict[str, Any] = {}
+
+    def _writable(self) -> None:
+        if self.saved and not can_modify(self.user, author_id=self.node.author_id, workflow=False):
+            raise PermissionDenied("This node is read-only for you.")
+        if not self.saved and not can_create(self.user, workflow=False):
+            raise PermissionDenied("You may not create operations.")
+
+    def do_save(self) -> None:
+        self._writable()
+        try:
+            if self.saved:
+                self.node = node_update(node=self.node, data=self.posted)
+            else:
+                fields = {name: self.posted[name] for name in _NODE_FIELDS[:4] if name in self.posted}
+                fields.update(node_documents_parse(data=self.posted))
+                self.node = Node(id=self.node.id, kind=self.node.kind, author=self.node.author, **fields)
+                self.node.full_clean(validate_unique=False)
+                self.node.save(force_insert=True)
+                self.saved = True
+        except DjangoValidationError as error:
+            raise ValidationError(_messages(error)) from None
+
+    def _failed(self, error: Any) -> _ActionFailed:
+        return _ActionFailed(
+            envelope(
+                f"Node `{self.node.id}` has {len(error.leaves())} problem(s).",
+                status=VALIDATION_FAILED,
+                validation_error=error.to_dict(),
+                node=operation_v0(self.node, user=self.user),
+            )
+        )
+
+    def do_validate(self) -> None:
+        try:
+            error = operation_validate(operation=self.node)
+        except DjangoValidationError as problem:
+            raise ValidationError(_messages(problem)) from None
+        if error is not None:
+            raise self._failed(error)
+
+    def do_approve(self) -> None:
+        self.do_save()
+        try:
+            self.node = operation_approve(operation=self.node)
+        except NodeValidationFailed as failure:
+            raise self._failed(failure.error) from None
+        except DjangoValidationError as problem:
+            raise ValidationError(_messages(problem)) from None
+
+    def _deprecate(self, *, mandatory: bool) -> None:
+        if not self.saved:
+            raise ValidationError("Only a stored node can be deprecated.")
+        self._writable()
+        successor_id = self.successor_id
+        successor = Node.objects.filter(pk=successor_id).first() if is_object_id(successor_id) else None
+        if successor_id and successor is None:
+            raise ValidationError(f"The successor node `{successor_id}` was not found.")
+        try:
+            self.node = operation_deprecate(operation=self.node, mandatory=mandatory, successor=successor)
+        except DjangoValidationError as problem:
+            raise ValidationError(_messages(problem)) from None
+
+    def do_deprecate(self) -> None:
+        self._deprecate(mandatory=False)
+
+    def do_mandatory_deprecate(self) -> None:
+        self._deprecate(mandatory=True)
+
+    def do_preview_cmd(self) -> None:
+        try:
+            self.extra["preview_text"] = operation_preview_cmd(operation=self.node)
+        except DjangoValidationError as problem:
+            raise ValidationError(_messages(problem)) from None
+
+
+class NodesView(V0View):
+    """``POST nodes``: apply SAVE, APPROVE, VALIDATE, DEPRECATE, MANDATORY_DEPRECATE or PREVIEW_CMD to a node."""
+
+    def post(self, request: Request) -> Response:
+        data = _body(request, "node")
+        raw = data.get("actions", data.get("action"))
+        actions = [raw] if isinstance(raw, str) else raw
+        if not isinstance(actions, list) or not actions or not all(a in NODE_ACTIONS for a in actions):
+            raise ValidationError(f"`action` must be one or a list of {', '.join(NODE_ACTIONS)}.")
+        posted = data["node"]
+        if not isinstance(posted, dict):
+            raise ValidationError("`node` must be a Node object.")
+        node_id = posted.get("_id")
+        if node_id is not None and not is_object_id(node_id):
+            raise ValidationError("`node._id` must be 24 hexadecimal digits.")
+        existing = Node.objects.filter(pk=node_id).first() if node_id else None
+        if existing is not None and (
+            is_workflow_kind(existing.kind) or not can_view(request.user, author_id=existing.author_id, workflow=False)
+        ):
+            raise Http404(f"Node `{node_id}` was not found.")
+        kind = posted.get("base_node_name", existing.kind if existing else None)
+        if existing is not None and kind != existing.kind:
+            raise ValidationError(f"The base node name cannot change (it is {existing.kind}).")
+        if existing is None:
+            if not isinstance(kind, str) or kind not in settings.PLYNX_PLUGINS.operation_kinds:
+                raise ValidationError(
+                    f"`base_node_name` must be one of {', '.join(settings.PLYNX_PLUGINS.operation_kinds)}."
+                )
+            node = Node(id=node_id or new_object_id(), kind=kind, author=cast(User, request.user))
+        else:
+            node = existing
+        runner = _NodeActions(request, node, saved=existing is not None, posted=posted)
+        if existing is None or "SAVE" not in actions:
+            # What the actions look at is the node as posted, stored or not.
+            for name, value in runner.posted.items():
+                setattr(node, name, value)
+        with transaction.atomic():
+            for action in actions:
+                try:
+                    getattr(runner, f"do_{action.lower()}")()
+                except _ActionFailed as failed:
+                    return failed.response
+        return envelope(
+            f"Actions completed with Node(_id=`{runner.node.id}`)",
+            node=operation_v0(runner.node, user=request.user),
+            url=f"/nodes/{runner.node.id}",
+            **runner.extra,
+        )
