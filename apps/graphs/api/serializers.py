@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from apps.graphs.models import NodeRun, NodeRunAttempt, Run
 from apps.nodes.models import WorkerState
+from apps.users.api.serializers import StrictCharField, StrictSerializer
 from apps.users.permissions import can_control_run
 from plynx_site.ids import validate_object_id
 
@@ -30,8 +31,8 @@ def _seconds(start: datetime | None, end: datetime | None) -> float | None:
 # --- runs ------------------------------------------------------------------------------------
 
 
-class RunCreateSerializer(serializers.Serializer[Any]):
-    workflow = serializers.CharField(
+class RunCreateSerializer(StrictSerializer):
+    workflow = StrictCharField(
         max_length=24, validators=[validate_object_id], help_text="The id of the workflow to run."
     )
 

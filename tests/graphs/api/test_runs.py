@@ -133,8 +133,10 @@ def test_unknown_runs_are_not_found(client: APIClient, path: str) -> None:
         ({"workflow": 12}, "workflow"),
         ({"workflow": ["a" * 24]}, "workflow"),
         ({"workflow": "a" * 24}, "workflow"),
+        ({"workflow": None}, "workflow"),
+        ({"workflow": "a" * 24, "priority": 1}, "priority"),
     ],
-    ids=["missing", "malformed", "number", "list", "unknown"],
+    ids=["missing", "malformed", "number", "list", "unknown", "null", "unknown-field"],
 )
 def test_start_refuses_bad_input(client: APIClient, body: dict[str, Any], field: str) -> None:
     response = client.post("/api/v1/runs/", body, format="json")
