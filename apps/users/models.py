@@ -71,6 +71,9 @@ class UserManager(BaseUserManager["User"]):
 
     def get_by_natural_key(self, username: str | None) -> User:
         # Usernames are unique regardless of case; log in regardless of case too.
+        if username is not None and "\x00" in username:
+            # No username holds a NUL, and PostgreSQL refuses one in a query: say "no such user".
+            raise self.model.DoesNotExist
         return self.get(username__iexact=username)
 
     def create_user(

@@ -63,6 +63,16 @@ class IsAdmin(BasePermission):
         return is_admin(request.user)
 
 
+class SearchFilter(filters.SearchFilter):
+    """DRF's search, with a refused search term reported under the ``search`` parameter's name."""
+
+    def get_search_terms(self, request: Request) -> list[str]:
+        try:
+            return list(super().get_search_terms(request))
+        except ValidationError as error:
+            raise ValidationError({self.search_param: error.detail}) from None
+
+
 def _raise_for(error: UserError) -> NoReturn:
     """A service's refusal as the API's answer: 404, 403, or 400 naming the field."""
     if error.code == UserErrorCode.USER_NOT_FOUND:
@@ -159,7 +169,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     permission_classes = [IsAdmin]
     lookup_field = "username"
     lookup_value_regex = r"[\w.@+-]+"
-    filter_backends = [filters.SearchFilter, filters.OrderingFilter]
+    filter_backends = [SearchFilter, filters.OrderingFilter]
     search_fields = ["username", "display_name"]
     ordering_fields = ["username", "display_name", "created_at", "last_login"]
     ordering = ["username"]

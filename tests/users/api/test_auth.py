@@ -203,3 +203,13 @@ def test_session_login_names_missing_fields() -> None:
     response = APIClient().post(SESSION_LOGIN, {"username": "ada"}, format="json")
     assert response.status_code == 400
     assert response.json() == {"password": ["This field is required."]}
+
+
+def test_a_username_holding_a_nul_is_refused_not_a_crash(member: User) -> None:
+    # PostgreSQL refuses a NUL in a query; each way in must answer with a 4xx instead of a 500.
+    assert basic("a\x00da", PASSWORD).get(ME).status_code == 401
+    credentials = {"username": "a\x00da", "password": PASSWORD}
+    token = APIClient().post(TOKEN, credentials, format="json")
+    assert (token.status_code, token.json()) == (400, {"username": ["Null characters are not allowed."]})
+    session = APIClient().post(SESSION_LOGIN, credentials, format="json")
+    assert (session.status_code, session.json()) == (400, {"username": ["Null characters are not allowed."]})

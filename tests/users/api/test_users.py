@@ -155,6 +155,13 @@ def test_search_and_ordering(
 
 
 @pytest.mark.usefixtures("multi_user")
+def test_a_search_holding_a_nul_is_a_400(admin: User) -> None:
+    response = bearer(admin).get(USERS, {"search": "a\x00b"})
+    assert response.status_code == 400
+    assert response.json() == {"search": ["Null characters are not allowed."]}
+
+
+@pytest.mark.usefixtures("multi_user")
 def test_the_list_costs_the_same_few_queries_for_many_users(admin: User, django_assert_max_num_queries: Any) -> None:
     UserFactory.create_batch(40)
     client = bearer(admin)
