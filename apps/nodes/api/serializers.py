@@ -34,10 +34,21 @@ class StrictFieldsMixin(serializers.Serializer):  # type: ignore[type-arg]
         return super().to_internal_value(data)
 
 
-def _document_field(description: str, item: dict[str, Any]) -> serializers.JSONField:
-    field_class = extend_schema_field({"type": "array", "items": item, "description": description})(
-        serializers.JSONField
-    )
+class DocumentField(serializers.JSONField):
+    """A JSON document passed to the services as parsed; they validate it.
+
+    DRF's JSONField serializes every value once more to prove it is JSON; a document that came
+    from a JSON body is, and a large workflow would pay for the proof on every save.
+    """
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str | bytes):
+            return super().to_internal_value(data)  # type: ignore[arg-type]  # the stubs omit text
+        return data
+
+
+def _document_field(description: str, item: dict[str, Any]) -> DocumentField:
+    field_class = extend_schema_field({"type": "array", "items": item, "description": description})(DocumentField)
     return field_class(required=False, help_text=description)
 
 
