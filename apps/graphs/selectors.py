@@ -227,7 +227,11 @@ def node_run_log_get(*, node_run: NodeRun, name: str, offset: int = 0, limit: in
         else:
             data, size = _read_at(handle, offset, limit)
     # The live copy may end inside a character its next copy completes; the stored log is whole.
-    data = _whole_characters(data, at_end=not live and offset + len(data) >= size)
+    whole = _whole_characters(data, at_end=not live and offset + len(data) >= size)
+    if not whole and offset + len(data) < size:
+        # A limit shorter than one character: give its bytes rather than never move on.
+        whole = data
+    data = whole
     next_offset = offset + len(data)
     return LogChunk(
         text=data.decode("utf-8", errors="replace"),

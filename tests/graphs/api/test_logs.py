@@ -182,3 +182,42 @@ def test_bad_log_queries_are_refused(client: APIClient, owner: User, query: dict
     response = client.get(f"/api/v1/runs/{node.run_id}/nodes/{node.node_id}/logs/stdout/", query)
     assert response.status_code == 400
     assert list(response.json()) == list(query)
+
+
+TEXT = "naïve → 日本語 ok 🙂\nline two ñ\n"
+
+
+@pytest.mark.parametrize("limit", [4, 5, 6, 7, 64])
+def test_reading_in_pieces_gives_back_the_whole_text(
+    client: APIClient, owner: User, tmp_path: Path, limit: int
+) -> None:
+    run = frozen_run(owner, status="SUCCESS", node_statuses=(S.SUCCESS,))
+    node = node_of(run)
+    node.logs = {"stdout": stored_log(tmp_path, TEXT.encode())}
+    node.save()
+    offset, text = 0, ""
+    for _ in range(len(TEXT.encode())):
+        chunk = read(client, node, offset=offset, limit=limit)
+        text, offset = text + chunk["text"], chunk["offset"]
+        if chunk["complete"]:
+            break
+    assert text == TEXT
+    assert offset == len(TEXT.encode())
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3])
+def test_a_limit_shorter_than_a_character_still_moves_on(
+    client: APIClient, owner: User, tmp_path: Path, limit: int
+) -> None:
+    node = running_node(owner)
+    live_log(tmp_path, node, "🙂🙂".encode())
+    offsets: list[int] = []
+    offset = 0
+    for _ in range(8):
+        offset = read(client, node, offset=offset, limit=limit)["offset"]
+        offsets.append(offset)
+        if offset == 8:
+            break
+    steps = [after - before for before, after in zip([0, *offsets], offsets, strict=False)]
+    assert offsets[-1] == 8
+    assert all(0 < step <= limit for step in steps)
