@@ -21,6 +21,12 @@ class UploadTooLarge(APIException):
         super().__init__(f"The upload is larger than the limit of {limit} bytes (PLYNX_MAX_UPLOAD_BYTES).")
 
 
+class FormFieldsTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "form_fields_too_large"
+    default_detail = "The form's fields other than files are too large."
+
+
 class LimitedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
     """Spools every uploaded file to disk (never to memory) and stops at ``max_bytes`` of files.
 

@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 from typing import Any, cast
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -31,7 +31,7 @@ from apps.resources.api.serializers import (
     ResourceUploadSerializer,
     resource_urls,
 )
-from apps.resources.api.uploads import LimitedTemporaryFileUploadHandler, UploadTooLarge
+from apps.resources.api.uploads import FormFieldsTooLarge, LimitedTemporaryFileUploadHandler
 from apps.resources.kinds import Directory, Image, ResourceKind, UnknownResourceKind, resource_kind
 from apps.resources.models import Resource
 from apps.resources.previews import ThumbnailError, resource_preview, resource_thumbnail
@@ -151,9 +151,10 @@ class ResourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         try:
             data = request.data
         except RequestDataTooBig:
-            raise UploadTooLarge(settings.PLYNX_MAX_UPLOAD_BYTES) from None
-        except TooManyFieldsSent:
-            raise ParseError("Too many form fields.") from None
+            # Django's own bound (DATA_UPLOAD_MAX_MEMORY_SIZE) on what the form holds besides files.
+            raise FormFieldsTooLarge() from None
+        except (TooManyFieldsSent, TooManyFilesSent):
+            raise ParseError("Too many form fields or files.") from None
         upload = ResourceUploadSerializer(data=data)
         upload.is_valid(raise_exception=True)
         file = upload.validated_data["data"]

@@ -184,6 +184,41 @@ def test_a_path_in_the_multipart_file_name_is_reduced_to_its_last_part(
     assert response.json()["original_name"] == "points.csv"
 
 
+@pytest.mark.parametrize(
+    ("setting", "field", "count"),
+    [("DATA_UPLOAD_MAX_NUMBER_FILES", "extra", 3), ("DATA_UPLOAD_MAX_NUMBER_FIELDS", "note", 3)],
+    ids=["files", "fields"],
+)
+def test_too_many_parts_are_refused(
+    local_storage: Path,
+    upload_dir: Path,
+    settings: Any,
+    client_as: Callable[[str], APIClient],
+    setting: str,
+    field: str,
+    count: int,
+) -> None:
+    setattr(settings, setting, 2)
+    parts: list[Any] = [named_file(b"x", f"{i}.txt") for i in range(count)] if field == "extra" else ["a"] * count
+    response = client_as("owner").post(URL, {"data": named_file(CSV, "points.csv"), "file_type": "csv", field: parts})
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Too many form fields or files."}
+    assert Resource.objects.count() == 0
+    assert list(upload_dir.iterdir()) == []
+
+
+def test_a_large_form_field_is_refused(
+    local_storage: Path, settings: Any, client_as: Callable[[str], APIClient]
+) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    response = client_as("owner").post(
+        URL, {"data": named_file(CSV, "points.csv"), "file_type": "csv", "original_name": "n" * 200}
+    )
+    assert response.status_code == 413
+    assert response.json() == {"detail": "The form's fields other than files are too large."}
+    assert Resource.objects.count() == 0
+
+
 def test_a_body_that_is_not_multipart_is_refused(local_storage: Path, client_as: Callable[[str], APIClient]) -> None:
     response = client_as("owner").post(URL, {"file_type": "csv"}, format="json")
     assert response.status_code == 415
