@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.fields import get_error_detail
@@ -137,14 +137,17 @@ class _NodeViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):  # type: ignore[t
     @extend_schema(request=None, responses={200: NodeSerializer})
     @action(detail=True, methods=["post"])
     def star(self, request: Request, pk: str | None = None) -> Response:
+        """Mark it prioritized (``starred``)."""
         return self._respond(services.node_star(node=self.get_object(), starred=True))
 
     @extend_schema(request=None, responses={200: NodeSerializer})
     @action(detail=True, methods=["post"])
     def unstar(self, request: Request, pk: str | None = None) -> Response:
+        """Remove the ``starred`` mark."""
         return self._respond(services.node_star(node=self.get_object(), starred=False))
 
 
+@extend_schema(tags=["operations"])
 @extend_schema_view(
     list=extend_schema(summary="Operations the caller may view"),
     create=extend_schema(summary="Create an operation"),
@@ -199,6 +202,7 @@ class OperationViewSet(_NodeViewSet):
         return Response({"preview_text": services.operation_preview_cmd(operation=self.get_object())})
 
 
+@extend_schema(tags=["workflows"])
 @extend_schema_view(
     list=extend_schema(summary="Workflows the caller may view (without their graphs)"),
     create=extend_schema(summary="Create a workflow"),
@@ -247,30 +251,28 @@ class WorkflowViewSet(_NodeViewSet):
         return Response({"workflow": workflow, "upgraded_nodes_count": result.upgraded_nodes_count})
 
 
-class HubViewSet(ServiceErrorsMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
-    """The editor's catalog of operations: hubs of groups, and a search."""
-
-    serializer_class = HubSerializer
-    filter_backends = ()
-
-    def get_queryset(self) -> QuerySet[Node]:
-        return node_visible(user=self.request.user, workflow=False)
+@extend_schema(tags=["hubs"])
+class HubViewSet(ServiceErrorsMixin, viewsets.ViewSet):
+    """The editor's catalog of operations: the configured hubs and their groups."""
 
     @extend_schema(responses={200: HubSerializer(many=True)})
     def list(self, request: Request) -> Response:
         """The configured hubs, each with its operations grouped by kind."""
         return Response(HubSerializer(hub_list(user=request.user), many=True).data)
 
-    @extend_schema(
-        parameters=[
-            HubSearchQuerySerializer,
-            OpenApiParameter("limit", int),
-            OpenApiParameter("offset", int),
-        ],
-        responses={200: OperationSerializer(many=True)},
-    )
-    @action(detail=False, methods=["get"])
-    def search(self, request: Request) -> Response:
+
+@extend_schema(tags=["hubs"])
+class HubSearchViewSet(ServiceErrorsMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
+    """Finding operations for the editor's catalog."""
+
+    serializer_class = OperationSerializer
+    filter_backends = ()
+
+    def get_queryset(self) -> QuerySet[Node]:
+        return node_visible(user=self.request.user, workflow=False)
+
+    @extend_schema(parameters=[HubSearchQuerySerializer])
+    def list(self, request: Request) -> Response:
         """Approved operations by text, kind, hub and the file types of their inputs or outputs."""
         query = HubSearchQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -284,5 +286,4 @@ class HubViewSet(ServiceErrorsMixin, viewsets.GenericViewSet):  # type: ignore[t
             output_file_type=params.get("output_file_type", ""),
         ).select_related("author")
         page = self.paginate_queryset(found.order_by("-starred", "title", "pk"))
-        context = self.get_serializer_context()
-        return self.get_paginated_response(OperationSerializer(page, many=True, context=context).data)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
