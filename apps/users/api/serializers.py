@@ -40,6 +40,20 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+# Longer is a mistake or an attack: every login would hash the whole of it.
+PASSWORD_MAX_LENGTH = 4096
+
+
+def password_field(*, allow_blank: bool = False) -> StrictCharField:
+    return StrictCharField(
+        allow_blank=allow_blank,
+        max_length=PASSWORD_MAX_LENGTH,
+        trim_whitespace=False,
+        write_only=True,
+        style={"input_type": "password"},
+    )
+
+
 class StrictBooleanField(serializers.BooleanField):
     """A JSON ``true`` or ``false`` only: ``"yes"`` or ``1`` in a settings object is a mistake."""
 
@@ -119,10 +133,8 @@ class MeUpdateSerializer(StrictSerializer, serializers.ModelSerializer[User]):
 
 
 class PasswordChangeSerializer(StrictSerializer):
-    old_password = StrictCharField(
-        allow_blank=True, trim_whitespace=False, write_only=True, style={"input_type": "password"}
-    )
-    new_password = StrictCharField(trim_whitespace=False, write_only=True, style={"input_type": "password"})
+    old_password = password_field(allow_blank=True)
+    new_password = password_field()
 
 
 class UserSerializer(serializers.ModelSerializer[User]):
@@ -153,9 +165,7 @@ class UserCreateSerializer(StrictSerializer):
     """A new user. Without ``policies`` the user gets the configured default policies."""
 
     username = StrictCharField(max_length=150)
-    password = StrictCharField(
-        allow_blank=True, trim_whitespace=False, write_only=True, style={"input_type": "password"}
-    )
+    password = password_field(allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     policies = PoliciesField(required=False)
 
@@ -170,7 +180,7 @@ class UserUpdateSerializer(StrictSerializer):
 
 class SessionLoginSerializer(StrictSerializer):
     username = StrictCharField(max_length=150)
-    password = StrictCharField(trim_whitespace=False, write_only=True, style={"input_type": "password"})
+    password = password_field()
 
 
 class TokenRefreshSerializer(SimpleJWTTokenRefreshSerializer):
