@@ -205,7 +205,8 @@ def node_run_log_get(*, node_run: NodeRun, name: str, offset: int = 0, limit: in
     its offset across the end. The live copy is deleted right after the node ends: a reader that
     finds it gone reads the node again and takes the stored log. ``complete`` says that the node has
     ended and everything up to the end was returned. Bytes are decoded as UTF-8 (with replacement);
-    a character cut by ``limit`` is left for the next read.
+    a character cut by ``limit`` is left for the next read, unless ``limit`` is shorter than the
+    character (its bytes are then returned, so a reader always moves on).
     """
     if name not in LOG_NAMES:
         raise ValueError(f"no log named {name!r}: the logs are {', '.join(LOG_NAMES)}")
