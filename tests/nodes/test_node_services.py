@@ -320,3 +320,15 @@ def test_star_does_not_touch_the_rest() -> None:
     before = snapshot(node)
     services.node_star(node=node, starred=True)
     assert snapshot(node) == {**before, "starred": True}
+
+
+def test_a_stale_copy_cannot_change_an_operation_approved_meanwhile() -> None:
+    operation = make_operation(UserFactory())
+    stale = Node.objects.get(pk=operation.pk)
+    services.operation_approve(operation=operation)
+    before = snapshot(operation)
+    with pytest.raises(ValidationError, match="the operation is READY: only a CREATED operation can be changed"):
+        services.node_update(node=stale, data={"title": "late edit"})
+    with pytest.raises(ValidationError, match="the operation is READY; it can become READY only from CREATED"):
+        services.operation_approve(operation=stale)
+    assert snapshot(operation) == before

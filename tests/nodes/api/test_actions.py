@@ -247,3 +247,23 @@ def test_hubs_and_their_search(api: APIClient, owner: User) -> None:
     }
     assert api.get("/api/v1/hubs/search/?input_file_type=exe").status_code == 400
     assert api.get("/api/v1/hubs/search/?hub=nope").json() == {"hub": ["unknown hub 'nope'"]}
+
+
+def test_the_schema_describes_the_collections(api: APIClient) -> None:
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    paths = schema["paths"]
+    for path in (
+        "/api/v1/operations/",
+        "/api/v1/operations/{id}/approve/",
+        "/api/v1/operations/{id}/preview_cmd/",
+        "/api/v1/workflows/{id}/upgrade_nodes/",
+        "/api/v1/hubs/",
+        "/api/v1/hubs/search/",
+    ):
+        assert path in paths
+    parameters = {p["name"] for p in paths["/api/v1/operations/"]["get"]["parameters"]}
+    assert parameters == {"search", "status", "kind", "author", "starred", "ordering", "limit", "offset"}
+    components = schema["components"]["schemas"]
+    assert "nodes" not in components["WorkflowList"]["properties"]
+    assert components["Workflow"]["properties"]["nodes"]["items"]["required"] == ["_id", "kind"]
+    assert components["Workflow"]["properties"]["readonly"] == {"type": "boolean", "readOnly": True}

@@ -18,6 +18,7 @@ from apps.graphs.models import Run
 from apps.nodes.choices import NodeStatus
 from apps.nodes.models import Node
 from apps.users.models import User
+from apps.users.services import user_ensure_default
 from tests.nodes.api.conftest import PERSONAS, make_operation, make_workflow, operation_fields, snapshot
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("multi_user")]
@@ -226,3 +227,17 @@ def test_real_credentials_basic_and_jwt(owner: User) -> None:
     response = bearer.patch(f"/api/v1/operations/{operation.pk}/", {"title": "by token"}, format="json")
     assert response.status_code == 200
     assert Node.objects.get(pk=operation.pk).title == "by token"
+
+
+@pytest.mark.parametrize(
+    ("collection", "endpoint"),
+    [("operations", name) for name in OPERATION_ENDPOINTS] + [("workflows", name) for name in WORKFLOW_ENDPOINTS],
+)
+def test_single_user_mode_every_endpoint_without_credentials(settings: Any, collection: str, endpoint: str) -> None:
+    settings.PLYNX_MULTI_USER = False
+    default = user_ensure_default()
+    endpoints = OPERATION_ENDPOINTS if collection == "operations" else WORKFLOW_ENDPOINTS
+    method, suffix, body, expected, _ = endpoints[endpoint]
+    node = make_operation(default) if collection == "operations" else make_workflow(default)
+    response = _call(APIClient(), method, f"/api/v1/{collection}/{node.pk}/{suffix}", body)
+    assert response.status_code == expected["owner"], response.content
