@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from apps.users.models import User
+from apps.users.models import USER_SETTINGS_PAGE_SIZE_MAX, User
 from tests.users.api.conftest import PASSWORD, bearer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("multi_user")]
@@ -69,7 +69,7 @@ def accepted(field: str, value: Any) -> bool:
     if field in ("is_active", "settings.auto_run"):
         return isinstance(value, bool)
     if field == "settings.page_size":
-        return type(value) is int and 1 <= value <= 100
+        return type(value) is int and 1 <= value <= USER_SETTINGS_PAGE_SIZE_MAX
     return (field, value) in (("settings", {}), ("policies", []))
 
 
