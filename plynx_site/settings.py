@@ -189,6 +189,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a `status`: each set of values keeps its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "GraphRunningStatusEnum": "apps.graphs.choices.GraphRunningStatus",
+        "NodeRunningStatusEnum": "apps.graphs.choices.NodeRunningStatus",
+        "NodeStatusEnum": "apps.nodes.choices.NodeStatus",
+        "AttemptOutcomeEnum": "apps.graphs.models.NodeRunAttempt.Outcome",
+    },
 }
 
 # Celery: JSON only, late acknowledgement, one message prefetched per process, so a worker

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import logging
 
-from django.db import transaction
-
 from apps.graphs.choices import GraphRunningStatus
 from apps.graphs.models import NodeRun, Run
-from apps.graphs.services.runs import _run_create
+from apps.graphs.services.runs import run_create_from_docs
 from apps.nodes.documents import SubNode
 from apps.nodes.models import Node
 from apps.users.models import User
@@ -56,8 +54,7 @@ def run_rerun_failed(*, run: Run, author: User) -> Run:
     header.setdefault("kind", run.kind)
     header.setdefault("parameters", [])
     header["rerun_of"] = run.pk
-    with transaction.atomic():
-        new_run = _run_create(header=header, docs=docs, author=author, workflow=run.workflow)
+    new_run = run_create_from_docs(header=header, docs=docs, author=author, workflow=run.workflow)
     logger.info("run re-run from failure run=%s new_run=%s", run.pk, new_run.pk)
     return new_run
 

@@ -282,6 +282,18 @@ def run_create(*, workflow: Node, author: User) -> Run:
         return _run_create(header=header, docs=docs, author=author, workflow=workflow)
 
 
+def run_create_from_docs(
+    *, header: dict[str, Any], docs: Sequence[SubNode], author: User, workflow: Node | None = None
+) -> Run:
+    """Start a run of ``docs`` (a frozen graph, e.g. an earlier run's) with the run fields of ``header``.
+
+    ``header`` holds title, description, kind and parameters; ``workflow`` is the workflow the run
+    belongs to, if any. Raises RunValidationFailed if the graph cannot run.
+    """
+    with transaction.atomic():
+        return _run_create(header=header, docs=docs, author=author, workflow=workflow)
+
+
 def _run_create(
     *,
     header: dict[str, Any],
