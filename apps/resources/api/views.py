@@ -13,7 +13,8 @@ from typing import Any, cast
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils.http import parse_etags
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -34,7 +35,7 @@ from apps.resources.api.serializers import (
 from apps.resources.api.uploads import FormFieldsTooLarge, LimitedTemporaryFileUploadHandler
 from apps.resources.kinds import Directory, Image, ResourceKind, UnknownResourceKind, resource_kind
 from apps.resources.models import Resource
-from apps.resources.previews import ThumbnailError, resource_preview, resource_thumbnail
+from apps.resources.previews import THUMBNAIL_SIZE, ThumbnailError, resource_preview, resource_thumbnail
 from apps.resources.selectors import resource_kind_list, resource_list, resource_list_readable
 from apps.resources.services import ResourceError, ResourceErrorCode, resource_create_from_upload, resource_open
 from apps.resources.storage import CHUNK_SIZE
@@ -100,6 +101,15 @@ def download_content_type(resource: Resource) -> str:
         guessed, _ = mimetypes.guess_type(resource.original_name or "")
         return guessed if guessed in _IMAGE_TYPES else "application/octet-stream"
     return _CONTENT_TYPES.get(resource.file_type, "application/octet-stream")
+
+
+def _not_modified(request: Request, etag: str) -> HttpResponseNotModified | None:
+    """A 304 when the client holds ``etag`` already: a resource's bytes never change."""
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        response = HttpResponseNotModified()
+        response["ETag"] = etag
+        return response
+    return None
 
 
 def _open_or_404(resource: Resource) -> Any:
@@ -176,8 +186,11 @@ class ResourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: None},
     )
     @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, _AnyMediaRenderer])
-    def download(self, request: Request, pk: str | None = None) -> FileResponse:
+    def download(self, request: Request, pk: str | None = None) -> HttpResponse | FileResponse:
         resource = self.get_object()
+        etag = f'"{resource.sha256}"'
+        if (not_modified := _not_modified(request, etag)) is not None:
+            return not_modified
         response = _BlobResponse(
             _open_or_404(resource),
             as_attachment=True,
@@ -186,6 +199,8 @@ class ResourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         )
         response["Content-Length"] = str(resource.size)
         response["X-Content-Type-Options"] = "nosniff"
+        response["ETag"] = etag
+        response["Cache-Control"] = "private, no-cache"
         return response
 
     @extend_schema(summary="A size-bounded preview, as JSON", responses={200: ResourcePreviewSerializer, 404: None})
@@ -207,6 +222,9 @@ class ResourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, _AnyMediaRenderer])
     def thumbnail(self, request: Request, pk: str | None = None) -> HttpResponse:
         resource = self.get_object()
+        etag = f'"{resource.sha256}-thumbnail-{THUMBNAIL_SIZE}"'
+        if (not_modified := _not_modified(request, etag)) is not None:
+            return not_modified
         try:
             png = resource_thumbnail(resource)
         except FileNotFoundError:
@@ -216,6 +234,7 @@ class ResourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         response = HttpResponse(png, content_type="image/png")
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = f"private, max-age={THUMBNAIL_MAX_AGE_SECONDS}"
+        response["ETag"] = etag
         return response
 
     @extend_schema(summary="The configured resource kinds", responses={200: ResourceKindSerializer(many=True)})

@@ -244,6 +244,23 @@ def test_download_types_and_names(
     assert response["Content-Disposition"] == disposition.format(id=resource.pk)
 
 
+def test_a_download_the_client_holds_is_not_sent_again(
+    local_storage: Path, client_as: Callable[[str], APIClient], owner: User
+) -> None:
+    resource = stored(CSV, "csv", "points.csv", owner)
+    client = client_as("owner")
+    first = client.get(f"/api/v1/resources/{resource.pk}/download/")
+    assert streamed(first) == CSV
+    assert (first["ETag"], first["Cache-Control"]) == (f'"{resource.sha256}"', "private, no-cache")
+    again = client.get(f"/api/v1/resources/{resource.pk}/download/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert (again.status_code, again.content, again["ETag"]) == (304, b"", first["ETag"])
+    other = client.get(f"/api/v1/resources/{resource.pk}/download/", HTTP_IF_NONE_MATCH='"something else"')
+    assert streamed(other) == CSV
+    # Holding an ETag opens nothing to someone who may not read the resource.
+    hidden = client_as("loner").get(f"/api/v1/resources/{resource.pk}/download/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert hidden.status_code == 404
+
+
 def test_a_download_accepts_any_media_type(
     local_storage: Path, client_as: Callable[[str], APIClient], owner: User
 ) -> None:
@@ -308,6 +325,9 @@ def test_a_thumbnail_is_a_small_png_keeping_the_aspect_ratio(
     assert response["Cache-Control"] == "private, max-age=86400"
     with Image.open(io.BytesIO(response.content)) as thumbnail:
         assert (thumbnail.format, thumbnail.size, thumbnail.mode) == ("PNG", (256, 128), "RGB")
+    assert response["ETag"] == f'"{resource.sha256}-thumbnail-256"'
+    again = client_as("other").get(f"/api/v1/resources/{resource.pk}/thumbnail/", HTTP_IF_NONE_MATCH=response["ETag"])
+    assert (again.status_code, again.content) == (304, b"")
 
 
 @pytest.mark.parametrize(
