@@ -15,11 +15,9 @@ from typing import Any
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
-from rest_framework_simplejwt.exceptions import TokenError
-from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken, Token
-
-from apps.users.models import User
 
 
 def _basic_username(request: Request) -> str | None:
@@ -55,9 +53,11 @@ class TokenAsUsernameAuthentication(BaseAuthentication):
                 token = RefreshToken(username)  # type: ignore[arg-type]
             except TokenError:
                 raise AuthenticationFailed("The token is invalid or expired.") from None
-        user = User.objects.filter(pk=token.get(api_settings.USER_ID_CLAIM)).first()
-        if user is None or not user.is_active:
-            raise AuthenticationFailed("The token's user is unknown or inactive.")
+        # The same checks as a bearer token: the user exists, is active, and the token is not revoked.
+        try:
+            user = JWTAuthentication().get_user(token)
+        except (AuthenticationFailed, InvalidToken):
+            raise AuthenticationFailed("The token's user is unknown or inactive, or the token was revoked.") from None
         return user, token
 
     def authenticate_header(self, request: Request) -> str:

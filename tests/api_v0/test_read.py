@@ -198,3 +198,17 @@ def test_master_state_lists_the_workers(settings: Any) -> None:
             "last_heartbeat": "2026-01-02 03:04:05.000Z",
         }
     ]
+
+
+def test_changing_the_password_revokes_the_tokens_issued_before(multi_user: None) -> None:
+    user = person()
+    client = APIClient()
+    tokens = client.get(f"{V0}/token", **basic(user.username, PASSWORD)).json()
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {tokens['access_token']}"}
+    assert client.get("/api/v1/users/me/", **bearer).status_code == 200
+    assert client.get(f"{V0}/token", **basic(tokens["access_token"])).status_code == 200
+    user.set_password("another horse battery staple")
+    user.save()
+    assert client.get("/api/v1/users/me/", **bearer).status_code == 401
+    assert client.get(f"{V0}/token", **basic(tokens["access_token"])).status_code == 401
+    assert client.get(f"{V0}/token", **basic(tokens["refresh_token"])).status_code == 401
