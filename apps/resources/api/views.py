@@ -33,7 +33,17 @@ from apps.resources.api.serializers import (
     resource_urls,
 )
 from apps.resources.api.uploads import FormFieldsTooLarge, LimitedTemporaryFileUploadHandler
-from apps.resources.kinds import Directory, Image, ResourceKind, UnknownResourceKind, resource_kind
+from apps.resources.kinds import (
+    CSV,
+    PDF,
+    TSV,
+    Directory,
+    Image,
+    Json,
+    ResourceKind,
+    UnknownResourceKind,
+    resource_kind,
+)
 from apps.resources.models import Resource
 from apps.resources.previews import THUMBNAIL_SIZE, ThumbnailError, resource_preview, resource_thumbnail
 from apps.resources.selectors import resource_kind_list, resource_list, resource_list_readable
@@ -43,14 +53,15 @@ from apps.users.models import User
 
 # The bytes behind an id never change (content-addressed), so a client may keep a thumbnail.
 THUMBNAIL_MAX_AGE_SECONDS = 24 * 3600
-# Downloads are served with these types; anything else is application/octet-stream.
-_CONTENT_TYPES = {
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "json": "application/json",
-    "pdf": "application/pdf",
-    "directory": "application/zip",
-}
+# Downloads of these kinds (and of kinds built on them) are served with these types; anything
+# else is application/octet-stream.
+_CONTENT_TYPES: tuple[tuple[type[ResourceKind], str], ...] = (
+    (CSV, "text/csv"),
+    (TSV, "text/tab-separated-values"),
+    (Json, "application/json"),
+    (PDF, "application/pdf"),
+    (Directory, "application/zip"),
+)
 # SVG is left out on purpose: it is a document that can run scripts, not a picture.
 _IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp"}
 _ERROR_FIELDS = {
@@ -100,7 +111,11 @@ def download_content_type(resource: Resource) -> str:
     if kind is not None and issubclass(kind, Image):
         guessed, _ = mimetypes.guess_type(resource.original_name or "")
         return guessed if guessed in _IMAGE_TYPES else "application/octet-stream"
-    return _CONTENT_TYPES.get(resource.file_type, "application/octet-stream")
+    if kind is not None:
+        for base, content_type in _CONTENT_TYPES:
+            if issubclass(kind, base):
+                return content_type
+    return "application/octet-stream"
 
 
 def _not_modified(request: Request, etag: str) -> HttpResponseNotModified | None:

@@ -19,8 +19,9 @@ from apps.resources.models import Resource
 from apps.resources.services import resource_create_from_path
 from apps.resources.storage import CHUNK_SIZE
 from apps.users.models import User
+from plynx_site.plugins import load_plugins
 from tests.factories import ResourceFactory
-from tests.resources.api.conftest import PERSONAS, stored
+from tests.resources.api.conftest import PERSONAS, named_file, stored
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("multi_user")]
 
@@ -437,3 +438,30 @@ def test_single_user_mode_reads_without_credentials(local_storage: Path, setting
     assert [item["id"] for item in client.get("/api/v1/resources/").json()["results"]] == [resource.pk]
     assert streamed(client.get(f"/api/v1/resources/{resource.pk}/download/")) == CSV
     assert client.get(f"/api/v1/resources/{resource.pk}/preview/").json()["rows"] == [["1", "2"]]
+
+
+# Kinds added by the plugin configuration
+
+
+def test_a_configured_kind_built_on_csv_is_uploaded_previewed_and_downloaded_as_csv(
+    local_storage: Path, settings: Any, client_as: Callable[[str], APIClient], tmp_path: Path
+) -> None:
+    config = tmp_path / "plugins.yaml"
+    config.write_text(
+        "resources:\n  - {kind: measurements, title: Measurements, cls: apps.resources.kinds.CSV, extensions: [.csv]}\n"
+    )
+    settings.PLYNX_PLUGINS = load_plugins(config)
+    client = client_as("owner")
+    assert client.get("/api/v1/resources/kinds/").json()[-1] == {
+        "kind": "measurements",
+        "title": "Measurements",
+        "extensions": [".csv"],
+        "color": "#ffffff",
+        "icon": "",
+        "is_raw": False,
+    }
+    created = client.post("/api/v1/resources/", {"data": named_file(CSV, "m.csv"), "file_type": "measurements"}).json()
+    preview = client.get(created["urls"]["preview"]).json()
+    assert preview == {"kind": "table", "columns": ["x", "y"], "rows": [["1", "2"]], "truncated": False}
+    download = client.get(created["urls"]["download"])
+    assert (streamed(download), download["Content-Type"]) == (CSV, "text/csv")
