@@ -212,3 +212,15 @@ def test_changing_the_password_revokes_the_tokens_issued_before(multi_user: None
     assert client.get("/api/v1/users/me/", **bearer).status_code == 401
     assert client.get(f"{V0}/token", **basic(tokens["access_token"])).status_code == 401
     assert client.get(f"{V0}/token", **basic(tokens["refresh_token"])).status_code == 401
+
+
+def test_a_refresh_token_from_before_a_password_change_gives_no_new_access_token(multi_user: None) -> None:
+    user = person()
+    client = APIClient()
+    tokens = client.post("/api/v1/auth/token/", {"username": user.username, "password": PASSWORD}, format="json").json()
+    assert client.post("/api/v1/auth/token/refresh/", {"refresh": tokens["refresh"]}, format="json").status_code == 200
+    user.set_password("another horse battery staple")
+    user.save()
+    refused = client.post("/api/v1/auth/token/refresh/", {"refresh": tokens["refresh"]}, format="json")
+    assert refused.status_code == 401
+    assert refused.json()["detail"] == "The token was revoked by a password change."

@@ -11,6 +11,8 @@ from django.http import QueryDict
 from rest_framework import serializers
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer as SimpleJWTTokenRefreshSerializer
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from apps.users.models import USER_SETTINGS_PAGE_SIZE_MAX, Theme, User
 from apps.users.policies import IAMPolicy
@@ -188,6 +190,14 @@ class TokenRefreshSerializer(SimpleJWTTokenRefreshSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
         try:
-            return super().validate(attrs)
+            validated = super().validate(attrs)
         except get_user_model().DoesNotExist:
             raise AuthenticationFailed(self.error_messages["no_active_account"], "no_active_account") from None
+        if not jwt_settings.CHECK_REVOKE_TOKEN:
+            return validated
+        # A refresh token issued before a password change gives no new access token.
+        refresh = self.token_class(attrs["refresh"])
+        user = get_user_model().objects.filter(pk=refresh.get(jwt_settings.USER_ID_CLAIM)).first()
+        if user is None or refresh.get(jwt_settings.REVOKE_TOKEN_CLAIM) != get_md5_hash_password(user.password):
+            raise AuthenticationFailed("The token was revoked by a password change.", "token_revoked")
+        return validated
