@@ -465,3 +465,25 @@ def test_a_configured_kind_built_on_csv_is_uploaded_previewed_and_downloaded_as_
     assert preview == {"kind": "table", "columns": ["x", "y"], "rows": [["1", "2"]], "truncated": False}
     download = client.get(created["urls"]["download"])
     assert (streamed(download), download["Content-Type"]) == (CSV, "text/csv")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"file_type": "c\x00sv"}, 400),
+        ({"ordering": "\x00"}, 200),
+        ({"ordering": "author__password"}, 200),
+        ({"limit": "x", "offset": "-1"}, 200),
+    ],
+    ids=["nul in a filter", "nul in ordering", "ordering by a field not offered", "bad paging"],
+)
+def test_odd_list_parameters_are_refused_or_ignored(
+    client_as: Callable[[str], APIClient], owner: User, query: dict[str, str], expected: int
+) -> None:
+    resource = ResourceFactory(author=owner)
+    response = client_as("owner").get("/api/v1/resources/", query)
+    assert response.status_code == expected
+    if expected == 400:
+        assert response.json() == {"file_type": ["Null characters are not allowed."]}
+    else:
+        assert [item["id"] for item in response.json()["results"]] == [resource.pk]
