@@ -156,6 +156,10 @@ class ResourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             return resource_list(user=self.request.user)
         return resource_list_readable(user=self.request.user)
 
+    def get_serializer_class(self) -> type[ResourceSerializer] | type[ResourceUploadSerializer]:
+        # The browsable API builds its upload form from this.
+        return ResourceUploadSerializer if self.action == "create" else ResourceSerializer
+
     def initialize_request(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Request:
         # Before anything reads the body (authentication's CSRF check may): files go to disk.
         request.upload_handlers = [

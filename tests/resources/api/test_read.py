@@ -440,6 +440,15 @@ def test_single_user_mode_reads_without_credentials(local_storage: Path, setting
     assert client.get(f"/api/v1/resources/{resource.pk}/preview/").json()["rows"] == [["1", "2"]]
 
 
+def test_the_browsable_api_offers_an_upload_form(client_as: Callable[[str], APIClient]) -> None:
+    response = client_as("owner").get("/api/v1/resources/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'enctype="multipart/form-data"' in html
+    assert '<input name="data"  type="file"' in html
+    assert '<input name="file_type"' in html
+
+
 # Kinds added by the plugin configuration
 
 
