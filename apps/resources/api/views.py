@@ -157,8 +157,8 @@ class ResourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return resource_list_readable(user=self.request.user)
 
     def get_serializer_class(self) -> type[ResourceSerializer] | type[ResourceUploadSerializer]:
-        # The browsable API builds its upload form from this.
-        return ResourceUploadSerializer if self.action == "create" else ResourceSerializer
+        # The browsable API's upload form and OPTIONS describe the upload (a POST) from this.
+        return ResourceUploadSerializer if self.request.method == "POST" else ResourceSerializer
 
     def initialize_request(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Request:
         # Before anything reads the body (authentication's CSRF check may): files go to disk.

@@ -447,6 +447,8 @@ def test_the_browsable_api_offers_an_upload_form(client_as: Callable[[str], APIC
     assert 'enctype="multipart/form-data"' in html
     assert '<input name="data"  type="file"' in html
     assert '<input name="file_type"' in html
+    options = client_as("owner").options("/api/v1/resources/").json()
+    assert list(options["actions"]["POST"]) == ["data", "file_type", "original_name"]
 
 
 # Kinds added by the plugin configuration
