@@ -51,9 +51,9 @@ def gc_paused() -> Iterator[None]:
 
     A 1,000-node workflow is some 100,000 dicts, lists and pydantic objects alive at once; the
     collector, triggered by every 700 allocations, walks them again and again and more than
-    doubles the time to parse, validate and save it (measured by bench/workflow_api.py). These
-    objects form no cycles; reference counting frees them, and the collector runs again after the
-    last concurrent request that paused it ends.
+    doubles the time to parse, validate and save it (measured by bench/workflow_api.py). Those
+    documents hold no reference cycles, so reference counting frees them; the few cycles a request
+    makes are collected once the last concurrent request that paused the collector has ended.
     """
     global _gc_depth, _gc_was_enabled
     with _gc_lock:
