@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from apps.nodes.choices import NodeStatus
 from apps.nodes.models import Node
@@ -155,9 +155,8 @@ def hub_operations(*, user: Any) -> QuerySet[Node]:
 def hub_list(*, user: Any) -> list[Hub]:
     """The configured hubs, each with its operations grouped by kind (one count query for all)."""
     plugins = settings.PLYNX_PLUGINS
-    counts: dict[str, int] = {}
-    for kind in hub_operations(user=user).values_list("kind", flat=True).order_by():
-        counts[kind] = counts.get(kind, 0) + 1
+    rows = hub_operations(user=user).order_by().values("kind").annotate(count=Count("pk"))
+    counts: dict[str, int] = {row["kind"]: row["count"] for row in rows}
     hubs = []
     for hub in plugins.hubs:
         groups = []
