@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from typing import Any
 
@@ -10,6 +11,7 @@ from rest_framework.test import APIClient
 
 from apps.nodes.choices import NodeStatus
 from apps.users.models import User
+from bench.workflow_api import workflow_nodes
 from tests.factories import UserFactory
 from tests.nodes.api.conftest import chain, make_operation, make_workflow
 
@@ -73,3 +75,27 @@ def test_saving_a_workflow_costs_two_queries(api: APIClient, owner: User, django
         response = api.put(f"/api/v1/workflows/{workflow.pk}/", {"nodes": chain(60)}, format="json")
     assert response.status_code == 200
     assert len(response.json()["nodes"]) == 60
+
+
+def test_a_thousand_node_workflow_loads_and_saves_in_the_same_queries(
+    api: APIClient, owner: User, django_assert_max_num_queries: Any
+) -> None:
+    workflow = make_workflow(owner, workflow_nodes(1000, 50))
+    with django_assert_max_num_queries(1):
+        loaded = api.get(f"/api/v1/workflows/{workflow.pk}/").json()
+    for node in loaded["nodes"]:
+        node["y"] += 1
+    with django_assert_max_num_queries(2):
+        saved = api.put(f"/api/v1/workflows/{workflow.pk}/", loaded, format="json")
+    assert saved.status_code == 200
+    workflow.refresh_from_db()
+    assert [node["y"] for node in workflow.nodes] == [node["y"] for node in loaded["nodes"]]
+    assert api.post(f"/api/v1/workflows/{workflow.pk}/validate/").json() == {"valid": True, "validation_error": None}
+
+
+def test_the_collector_runs_again_after_a_request(api: APIClient, owner: User) -> None:
+    assert gc.isenabled()
+    api.get(f"/api/v1/workflows/{make_workflow(owner).pk}/")
+    assert gc.isenabled()
+    api.put("/api/v1/workflows/000000000000000000000000/", {"title": "x"}, format="json")
+    assert gc.isenabled()
