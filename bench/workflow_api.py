@@ -51,7 +51,10 @@ def _setup() -> None:
     import django
 
     django.setup()
+    # The production entry point: it loads every module and freezes them out of the collector.
     from django.test.utils import setup_test_environment
+
+    import plynx_site.wsgi  # noqa: F401
 
     # Lets the test client's host through ALLOWED_HOSTS.
     setup_test_environment()

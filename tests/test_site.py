@@ -124,3 +124,21 @@ def test_bad_configuration_stops_manage_py_with_the_message() -> None:
     result = manage("check", env={"PLYNX_PORT": "eighty"})
     assert result.returncode == 1
     assert "ImproperlyConfigured: PLYNX_PORT: expected an integer, got 'eighty'" in result.stderr
+
+
+def test_the_wsgi_application_loads_everything_and_freezes_it_out_of_the_collector() -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.cli import ROOT
+
+    probe = (
+        "import gc, sys, plynx_site.wsgi; "
+        "print(gc.get_freeze_count() > 100_000, gc.isenabled(), 'apps.nodes.api.views' in sys.modules)"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "plynx_site.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["True", "True", "True"]

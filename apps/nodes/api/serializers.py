@@ -7,7 +7,7 @@ and the field the same way in both API faces.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
@@ -48,8 +48,10 @@ class DocumentField(serializers.JSONField):
 
 
 def _document_field(description: str, item: dict[str, Any]) -> DocumentField:
-    field_class = extend_schema_field({"type": "array", "items": item, "description": description})(DocumentField)
-    return field_class(required=False, help_text=description)
+    # A class of its own per document: the schema annotation is set on the class it decorates.
+    field_class = type("DocumentField", (DocumentField,), {})
+    extend_schema_field({"type": "array", "items": item, "description": description})(field_class)
+    return cast(DocumentField, field_class(required=False, help_text=description))
 
 
 _NAMED = {"type": "object", "properties": {"name": {"type": "string"}}, "additionalProperties": True}
