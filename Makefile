@@ -43,7 +43,7 @@ status:
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy plynx_site apps
+	$(BIN)/mypy plynx_site apps sdk/plynx
 
 check-migrations: install-dev
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python manage.py makemigrations --check --dry-run

@@ -30,6 +30,7 @@ from apps.graphs.models import Run
 from apps.graphs.services import RunValidationFailed, graph_validate, run_cancel, run_create
 from apps.nodes import graph_edits
 from apps.nodes.choices import NodeStatus
+from apps.nodes.codegen import workflow_code
 from apps.nodes.defaults import UnknownKind, new_operation, new_workflow
 from apps.nodes.documents import SUB_NODES, dump_list, parse_list
 from apps.nodes.models import Node, WorkerState
@@ -69,8 +70,10 @@ from plynx_site.ids import is_object_id, new_object_id
 SUCCESS, FAILED, VALIDATION_FAILED = "SUCCESS", "FAILED", "VALIDATION_FAILED"
 
 
-def envelope(message: str = "", *, status: str = SUCCESS, code: int = http.HTTP_200_OK, **extra: Any) -> Response:
-    return Response({"status": status, "message": message, **extra}, status=code)
+def envelope(
+    message: str = "", *, status: str = SUCCESS, http_status: int = http.HTTP_200_OK, **extra: Any
+) -> Response:
+    return Response({"status": status, "message": message, **extra}, status=http_status)
 
 
 class V0View(APIView):
@@ -88,7 +91,7 @@ class V0View(APIView):
     def handle_exception(self, exc: Exception) -> Response:
         """Every error in the seed's envelope, with its HTTP status."""
         if isinstance(exc, Http404):
-            return envelope(str(exc) or "Not found.", status=FAILED, code=http.HTTP_404_NOT_FOUND)
+            return envelope(str(exc) or "Not found.", status=FAILED, http_status=http.HTTP_404_NOT_FOUND)
         response = super().handle_exception(exc)
         if isinstance(exc, APIException):
             detail = exc.detail
@@ -320,8 +323,6 @@ class GraphNodesView(V0View):
 # --- graph actions ---------------------------------------------------------------------------
 
 GRAPH_ACTIONS = ("SAVE", "APPROVE", "VALIDATE", "REARRANGE", "UPGRADE_NODES", "CANCEL", "GENERATE_CODE", "CLONE")
-# GENERATE_CODE writes code for the Python SDK, which does not exist yet: a clear 400 until it does.
-_LATER_ACTIONS = ("GENERATE_CODE",)
 
 
 class _ActionFailed(Exception):
@@ -419,6 +420,12 @@ class _GraphActions:
         self.workflow = result.workflow
         self.extra["upgraded_nodes_count"] = result.upgraded_nodes_count
 
+    def do_generate_code(self) -> None:
+        """Python code that recreates the graph (as posted) with the platform's Python API."""
+        self.extra["code"] = workflow_code(
+            title=self.workflow.title, description=self.workflow.description, docs=self.workflow.nodes
+        )
+
     def do_clone(self) -> None:
         if not can_create(self.user, workflow=True):
             raise PermissionDenied("You may not create workflows.")
@@ -447,9 +454,6 @@ def _actions(data: dict[str, Any]) -> list[str]:
     unknown = [a for a in actions if a not in GRAPH_ACTIONS]
     if unknown:
         raise ValidationError(f"Unknown action(s): {', '.join(unknown)}; expected some of {', '.join(GRAPH_ACTIONS)}.")
-    later = [a for a in actions if a in _LATER_ACTIONS]
-    if later:
-        raise ValidationError(f"{', '.join(later)} cannot be done through the v0 API yet.")
     return actions
 
 

@@ -190,6 +190,10 @@ class DeprecateSerializer(StrictFieldsMixin, serializers.Serializer):  # type: i
     )
 
 
+class GeneratedCodeSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    code = serializers.CharField(help_text="Python code that recreates the workflow with the plynx package.")
+
+
 class ValidationResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
     valid = serializers.BooleanField()
     validation_error = serializers.JSONField(

@@ -19,6 +19,7 @@ from apps.nodes.api.filters import NodeFilter
 from apps.nodes.api.permissions import NodePermission
 from apps.nodes.api.serializers import (
     DeprecateSerializer,
+    GeneratedCodeSerializer,
     HubSearchQuerySerializer,
     HubSerializer,
     NodeSerializer,
@@ -31,6 +32,7 @@ from apps.nodes.api.serializers import (
     WorkflowListSerializer,
     WorkflowSerializer,
 )
+from apps.nodes.codegen import workflow_code
 from apps.nodes.models import Node
 from apps.nodes.selectors import hub_list, hub_search, node_successor_candidate, node_visible
 
@@ -206,6 +208,14 @@ class WorkflowViewSet(_NodeViewSet):
     def rearrange(self, request: Request, pk: str | None = None) -> Response:
         """Lay the nodes out by topology: x by layer, y by order within the layer."""
         return self._respond(services.workflow_rearrange(workflow=self.get_object()))
+
+    @extend_schema(request=None, responses={200: GeneratedCodeSerializer})
+    @action(detail=True, methods=["post"])
+    def generate_code(self, request: Request, pk: str | None = None) -> Response:
+        """Python code that recreates the workflow with the platform's Python API (the ``plynx`` package)."""
+        workflow = self.get_object()
+        code = workflow_code(title=workflow.title, description=workflow.description, docs=workflow.nodes)
+        return Response({"code": code})
 
     @extend_schema(request=None, responses={200: UpgradeResultSerializer})
     @action(detail=True, methods=["post"])
