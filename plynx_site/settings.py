@@ -113,6 +113,14 @@ STATIC_ROOT = PLYNX.var_dir / "static"
 # WhiteNoise serves from here; it exists (empty) before the first `collectstatic`.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
+# The React app (frontend/, built with `npm run build`): WhiteNoise serves its files at the site
+# root and plynx_site.frontend answers its index.html for the app's own paths. A build made while
+# the server runs is picked up at the next start (or at once with PLYNX_DEBUG).
+PLYNX_FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
+WHITENOISE_ROOT = PLYNX_FRONTEND_DIST if PLYNX_FRONTEND_DIST.is_dir() else None
+# Vite names the bundles under assets/ after their content hash: browsers may keep them forever.
+WHITENOISE_IMMUTABLE_FILE_TEST = r"^/assets/.+-[\w-]{8}\.\w+(\.map)?$"
+
 _storage = PLYNX.storage
 if _storage.backend == "s3":
     _artifact_storage = {
