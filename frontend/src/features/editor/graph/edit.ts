@@ -187,7 +187,8 @@ export function setInlineValue(
     return refuse(`Input "${inputName}" of "${node.title}" is connected; disconnect it to write a value.`);
   }
   if (value !== null && !rawTypes.some((fileType) => fitsRawType(value, fileType))) {
-    return refuse(`${JSON.stringify(value)} is not a valid ${rawTypes.join(" or ")} for input "${inputName}" of "${node.title}".`);
+    const shown = typeof value === "string" ? JSON.stringify(value) : String(value);
+    return refuse(`${shown} is not a valid ${rawTypes.join(" or ")} for input "${inputName}" of "${node.title}".`);
   }
   const values: InputValue[] = value === null ? [] : [{ value }];
   return {
