@@ -14,6 +14,8 @@ import {
   removeNodes,
   setInlineValue,
   setParameter,
+  setParameterOnNodes,
+  sharedParameters,
 } from "./edit";
 import { counterIds, input, link, node, oid, output, parameter, seeded } from "./testing";
 import type { NodeDoc } from "./types";
@@ -144,6 +146,14 @@ describe("disconnect", () => {
     expect(after.slice(0, 2)).toEqual(graph().slice(0, 2));
   });
 
+  it("leaves the node's other inputs as they were", () => {
+    const before = graph();
+    const after = disconnect(before, { source: A, sourceHandle: "out", target: B, targetHandle: "data" });
+    expect(after[1].inputs[0].values).toEqual([]);
+    expect(after[1].inputs[1]).toBe(before[1].inputs[1]);
+    expect(after[2]).toBe(before[2]);
+  });
+
   it.each([
     ["an unknown node", { source: A, sourceHandle: "out", target: MISSING, targetHandle: "parts" }],
     ["an unknown input", { source: A, sourceHandle: "out", target: C, targetHandle: "nope" }],
@@ -187,6 +197,48 @@ describe("setParameter", () => {
     ["a value of the wrong type", B, "seed", "ten", `Parameter "seed" of "Split": expected an integer.`],
   ])("refuses %s", (_, nodeId, name, value, reason) => {
     expect(setParameter(graph(), nodeId, name, value)).toEqual({ ok: false, reason });
+  });
+});
+
+describe("sharedParameters and setParameterOnNodes", () => {
+  function selection(): NodeDoc[] {
+    return [
+      node(A, { title: "One", parameters: [parameter("seed", "int", 1), parameter("rate", "float", 0.5), parameter("name", "str", "x")] }),
+      node(B, { title: "Two", parameters: [parameter("name", "str", "x"), parameter("seed", "int", 2), parameter("rate", "str", "0.5")] }),
+      node(C, { title: "Three", parameters: [parameter("other", "int", 1)] }),
+    ];
+  }
+
+  it("lists the parameters of the same name and type, in the first node's order, saying if values differ", () => {
+    const nodes = selection();
+    expect(sharedParameters(nodes, [A, B])).toEqual([
+      { parameter: nodes[0].parameters[0], mixed: true },
+      { parameter: nodes[0].parameters[2], mixed: false },
+    ]);
+    expect(sharedParameters(nodes, [A])).toEqual(nodes[0].parameters.map((parameter) => ({ parameter, mixed: false })));
+    expect(sharedParameters(nodes, [A, B, C])).toEqual([]);
+    expect(sharedParameters(nodes, [])).toEqual([]);
+  });
+
+  it("sets a shared parameter on every selected node", () => {
+    const before = selection();
+    const result = setParameterOnNodes(before, [A, B, A], "seed", 7);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.nodes[0].parameters[0].value).toBe(7);
+    expect(result.nodes[1].parameters[1].value).toBe(7);
+    expect(result.nodes[2]).toBe(before[2]);
+  });
+
+  it("refuses as a whole when one node refuses", () => {
+    expect(setParameterOnNodes(selection(), [A, B], "rate", 0.25)).toEqual({
+      ok: false,
+      reason: `Parameter "rate" of "Two": expected a string.`,
+    });
+    expect(setParameterOnNodes(selection(), [A, C], "seed", 3)).toEqual({
+      ok: false,
+      reason: `"Three" has no parameter "seed".`,
+    });
   });
 });
 

@@ -4,8 +4,8 @@
  */
 
 import type { Verdict } from "./rules";
-import { canConnect, checkParameterValue } from "./rules";
-import type { Connection, InputValue, NodeDoc, RawScalar } from "./types";
+import { canConnect, checkParameterValue, show, valueFitsInput } from "./rules";
+import type { Connection, InputValue, NodeDoc, Parameter, RawScalar } from "./types";
 import { isLink, isRawType, isRawValue } from "./types";
 
 export type EditResult = { ok: true; nodes: NodeDoc[] } | { ok: false; reason: string };
@@ -131,6 +131,49 @@ export function disconnect(nodes: readonly NodeDoc[], connection: Connection): N
   }));
 }
 
+/** A parameter every node of a multi-selection has (same name and type); `mixed` if values differ. */
+export interface SharedParameter {
+  parameter: Parameter;
+  mixed: boolean;
+}
+
+/**
+ * The parameters the nodes `ids` have in common, by name and type, in the first node's order,
+ * with the first node's value; the properties panel edits them all at once.
+ */
+export function sharedParameters(nodes: readonly NodeDoc[], ids: Iterable<string>): SharedParameter[] {
+  const chosen = new Set(ids);
+  const selected = nodes.filter((node) => chosen.has(node._id));
+  if (selected.length === 0) return [];
+  const [first, ...others] = selected;
+  const shared: SharedParameter[] = [];
+  for (const parameter of first.parameters) {
+    const matches = others.map((node) =>
+      node.parameters.find((p) => p.name === parameter.name && p.parameter_type === parameter.parameter_type),
+    );
+    if (matches.some((match) => match === undefined)) continue;
+    const value = JSON.stringify(parameter.value);
+    shared.push({ parameter, mixed: matches.some((match) => JSON.stringify(match?.value) !== value) });
+  }
+  return shared;
+}
+
+/** Set parameter `name` on every node of `ids`; refused as a whole if any node refuses. */
+export function setParameterOnNodes(
+  nodes: readonly NodeDoc[],
+  ids: Iterable<string>,
+  name: string,
+  value: unknown,
+): EditResult {
+  let current = nodes as NodeDoc[];
+  for (const id of new Set(ids)) {
+    const result = setParameter(current, id, name, value);
+    if (!result.ok) return result;
+    current = result.nodes;
+  }
+  return { ok: true, nodes: current };
+}
+
 /** Set parameter `name` of node `nodeId` to `value` if the value fits the parameter's type. */
 export function setParameter(nodes: readonly NodeDoc[], nodeId: string, name: string, value: unknown): EditResult {
   const node = nodes.find((candidate) => candidate._id === nodeId);
@@ -148,21 +191,6 @@ export function setParameter(nodes: readonly NodeDoc[], nodeId: string, name: st
       parameters: current.parameters.map((p) => (p.name === name ? { ...p, value: canonical } : p)),
     })),
   };
-}
-
-function fitsRawType(value: RawScalar, fileType: string): boolean {
-  switch (fileType) {
-    case "int":
-      return typeof value === "number" && Number.isInteger(value);
-    case "float":
-      return typeof value === "number" && Number.isFinite(value);
-    case "bool":
-      return typeof value === "boolean";
-    case "color":
-      return typeof value === "string" && /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/.test(value);
-    default: // str
-      return typeof value === "string";
-  }
 }
 
 /**
@@ -186,9 +214,8 @@ export function setInlineValue(
   if (input.values.some(isLink)) {
     return refuse(`Input "${inputName}" of "${node.title}" is connected; disconnect it to write a value.`);
   }
-  if (value !== null && !rawTypes.some((fileType) => fitsRawType(value, fileType))) {
-    const shown = typeof value === "string" ? JSON.stringify(value) : String(value);
-    return refuse(`${shown} is not a valid ${rawTypes.join(" or ")} for input "${inputName}" of "${node.title}".`);
+  if (value !== null && !valueFitsInput(value, rawTypes)) {
+    return refuse(`${show(value)} is not a valid ${rawTypes.join(" or ")} for input "${inputName}" of "${node.title}".`);
   }
   const values: InputValue[] = value === null ? [] : [{ value }];
   return {

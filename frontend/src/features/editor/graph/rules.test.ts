@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 
-import { canConnect, checkParameterValue, findPath, usedSlots, validateGraph } from "./rules";
+import {
+  canConnect,
+  checkParameterValue,
+  compatiblePorts,
+  findCycle,
+  findPath,
+  show,
+  usedSlots,
+  validateGraph,
+  valueFitsInput,
+} from "./rules";
 import { input, link, node, oid, output, parameter } from "./testing";
 import type { NodeDoc, ParameterType } from "./types";
 
@@ -113,6 +123,94 @@ describe("findPath", () => {
   it("ignores links from missing nodes", () => {
     const nodes = [node(A, { inputs: [input("in", ["csv"], [link(MISSING, "x")])] })];
     expect(findPath(nodes, MISSING, A)).toBeNull();
+  });
+
+  it("visits a node reached twice only once", () => {
+    // A diamond: A feeds B and C, both feed D.
+    const nodes = [
+      node(A, { outputs: [output("o", "csv")] }),
+      node(B, { inputs: [input("i", ["csv"], [link(A, "o")])], outputs: [output("o", "csv")] }),
+      node(C, { inputs: [input("i", ["csv"], [link(A, "o")])], outputs: [output("o", "csv")] }),
+      node(D, { inputs: [input("i", ["csv"], [link(B, "o"), link(C, "o")], 1, -1)] }),
+    ];
+    expect(findPath(nodes, A, D)).toEqual([A, B, D]);
+    expect(findPath(nodes, D, A)).toBeNull();
+  });
+});
+
+describe("findCycle", () => {
+  function ring(ids: string[], extra: NodeDoc[] = []): NodeDoc[] {
+    return [
+      ...extra,
+      ...ids.map((id, i) =>
+        node(id, {
+          inputs: [input("i", ["csv"], [link(ids[(i + ids.length - 1) % ids.length], "o")])],
+          outputs: [output("o", "csv")],
+        }),
+      ),
+    ];
+  }
+
+  it("finds none in a DAG, an empty graph or a graph with dangling links", () => {
+    const dag = graph();
+    dag[1].inputs[0].values = [link(A, "out"), link(MISSING, "x")];
+    expect(findCycle(dag)).toBeNull();
+    expect(findCycle([])).toBeNull();
+  });
+
+  it("finds a cycle in link order", () => {
+    expect(findCycle(ring([A, B, C]))).toEqual([A, B, C]);
+    expect(findCycle(ring([A]))).toEqual([A]);
+  });
+
+  it("finds a cycle behind nodes that are not on it", () => {
+    const head = node(D, { outputs: [output("o", "csv")] });
+    const nodes = ring([A, B], [head]);
+    nodes[1].inputs.push(input("j", ["csv"], [link(D, "o")]));
+    expect(findCycle(nodes)).toEqual([A, B]);
+    expect(findCycle([...graph(), ...ring([oid(0xe0), oid(0xe1)])])).toEqual([oid(0xe0), oid(0xe1)]);
+  });
+});
+
+describe("valueFitsInput", () => {
+  it.each([
+    [3, ["int"], true],
+    [3.5, ["int"], false],
+    [3.5, ["float"], true],
+    [Number.NaN, ["float"], false],
+    ["3", ["int", "float"], false],
+    ["3", ["csv", "str"], true],
+    [true, ["bool"], true],
+    [true, ["int", "str"], false],
+    ["#fff", ["color"], true],
+    ["white", ["color"], false],
+    [null, ["int", "float", "str", "bool", "color"], false],
+    ["x", ["csv"], false],
+  ])("%j into %j: %s", (value, fileTypes, fits) => {
+    expect(valueFitsInput(value, fileTypes)).toBe(fits);
+  });
+});
+
+describe("compatiblePorts", () => {
+  const doc = node(A, {
+    inputs: [input("table", ["csv", "tsv"]), input("text", ["txt"]), input("more", ["csv"])],
+    outputs: [output("out", "csv"), output("image", "png")],
+  });
+
+  it("names the inputs that take a wire dragged from an output", () => {
+    expect(compatiblePorts(doc, { from: "output", fileType: "csv" })).toEqual(["table", "more"]);
+    expect(compatiblePorts(doc, { from: "output", fileType: "json" })).toEqual([]);
+  });
+
+  it("names the outputs that can feed a wire dragged from an input", () => {
+    expect(compatiblePorts(doc, { from: "input", fileTypes: ["png", "jpg"] })).toEqual(["image"]);
+    expect(compatiblePorts(doc, { from: "input", fileTypes: ["txt"] })).toEqual([]);
+  });
+});
+
+describe("show", () => {
+  it("quotes strings only", () => {
+    expect([show("a"), show(1.5), show(true), show(null)]).toEqual(['"a"', "1.5", "true", "null"]);
   });
 });
 
@@ -232,6 +330,34 @@ describe("validateGraph", () => {
       { nodeId: A, parameter: "ids", message: `Parameter "ids" of "Train": expected a list of integers.` },
       { nodeId: A, parameter: "on", message: `Parameter "on" of "Train": expected true or false.` },
       { nodeId: A, parameter: "tint", message: `Parameter "tint" of "Train": expected a color such as #1e88e5.` },
+    ]);
+  });
+
+  it("names inline values that do not fit their input", () => {
+    const nodes = [
+      node(A, {
+        title: "Prim",
+        inputs: [
+          input("ok", ["int"], [{ value: 3 }]),
+          input("n", ["int"], [{ value: 2.5 }]),
+          input("file", ["csv"], [{ value: "a,b" }]),
+          input("empty", ["str"], [{ value: null }]),
+        ],
+      }),
+    ];
+    expect(validateGraph(nodes)).toEqual([
+      { nodeId: A, port: "n", message: `Value 2.5 does not fit input "n" of "Prim" (int).` },
+      { nodeId: A, port: "file", message: `Value "a,b" does not fit input "file" of "Prim" (csv).` },
+      { nodeId: A, port: "empty", message: `Value null does not fit input "empty" of "Prim" (str).` },
+    ]);
+  });
+
+  it("marks every node on a cycle", () => {
+    const nodes = graph();
+    nodes[1].inputs[0].values = [link(C, "joined")];
+    expect(validateGraph(nodes)).toEqual([
+      { nodeId: B, message: `"Split" is on a cycle: "Split" → "Join" → "Split".` },
+      { nodeId: C, message: `"Join" is on a cycle: "Split" → "Join" → "Split".` },
     ]);
   });
 

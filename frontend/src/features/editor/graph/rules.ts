@@ -6,8 +6,8 @@
  * authority.
  */
 
-import type { Connection, InputPort, NodeDoc, OutputPort, ParameterType } from "./types";
-import { UNLIMITED, isLink, isRawValue } from "./types";
+import type { Connection, InputPort, NodeDoc, OutputPort, ParameterType, RawScalar } from "./types";
+import { UNLIMITED, isLink, isRawType, isRawValue } from "./types";
 
 export type Verdict = { ok: true } | { ok: false; reason: string };
 
@@ -32,6 +32,11 @@ function quote(text: string): string {
 /** How many connection slots an input uses: links and resources; an inline value gives way to a link. */
 export function usedSlots(input: InputPort): number {
   return input.values.filter((value) => !isRawValue(value)).length;
+}
+
+/** A value as the user would type it: strings quoted, numbers and booleans bare. */
+export function show(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : String(value);
 }
 
 function describeLimit(count: number): string {
@@ -71,6 +76,72 @@ export function findPath(nodes: readonly NodeDoc[], from: string, to: string): s
     }
   }
   return null;
+}
+
+/**
+ * The ids of the nodes on one cycle, in link order (the last feeds the first), or null if the
+ * links form none. The editor refuses links that close a cycle, but a loaded or pasted graph
+ * may still hold one.
+ */
+export function findCycle(nodes: readonly NodeDoc[]): string[] | null {
+  const next = downstream(nodes);
+  const state = new Map<string, "open" | "done">();
+  const path: string[] = [];
+  const visit = (id: string): string[] | null => {
+    state.set(id, "open");
+    path.push(id);
+    for (const to of next.get(id) as string[]) {
+      if (state.get(to) === "open") return path.slice(path.indexOf(to));
+      if (!state.has(to)) {
+        const cycle = visit(to);
+        if (cycle) return cycle;
+      }
+    }
+    path.pop();
+    state.set(id, "done");
+    return null;
+  };
+  for (const node of nodes) {
+    if (!state.has(node._id)) {
+      const cycle = visit(node._id);
+      if (cycle) return cycle;
+    }
+  }
+  return null;
+}
+
+/** Whether `value` may be written inline on an input taking `fileTypes` (as the server checks it). */
+export function valueFitsInput(value: RawScalar | null, fileTypes: readonly string[]): boolean {
+  return fileTypes.some((fileType) => {
+    if (!isRawType(fileType)) return false;
+    switch (fileType) {
+      case "int":
+        return typeof value === "number" && Number.isInteger(value);
+      case "float":
+        return typeof value === "number" && Number.isFinite(value);
+      case "bool":
+        return typeof value === "boolean";
+      case "color":
+        return typeof value === "string" && COLOR_RE.test(value);
+      case "str":
+        return typeof value === "string";
+    }
+  });
+}
+
+/** The end of a wire dragged onto empty canvas: from an output of one type or an input of some. */
+export type DanglingWire = { from: "output"; fileType: string } | { from: "input"; fileTypes: readonly string[] };
+
+/**
+ * The names of the ports of `doc` (an operation of the catalog) that could take `wire`: its
+ * inputs accepting the output's type, or its outputs of a type the input accepts. The catalog
+ * offers only operations with at least one.
+ */
+export function compatiblePorts(doc: Pick<NodeDoc, "inputs" | "outputs">, wire: DanglingWire): string[] {
+  if (wire.from === "output") {
+    return doc.inputs.filter((port) => port.file_types.includes(wire.fileType)).map((port) => port.name);
+  }
+  return doc.outputs.filter((port) => wire.fileTypes.includes(port.file_type)).map((port) => port.name);
 }
 
 /** Whether the link `connection` may be added to `graph`, and if not, why (one sentence). */
@@ -201,6 +272,16 @@ export function validateGraph(nodes: readonly NodeDoc[]): Problem[] {
         });
       }
       for (const value of input.values) {
+        if (isRawValue(value)) {
+          if (!valueFitsInput(value.value, input.file_types)) {
+            problems.push({
+              nodeId: node._id,
+              port: input.name,
+              message: `Value ${show(value.value)} does not fit input ${quote(input.name)} of ${title} (${input.file_types.join(", ")}).`,
+            });
+          }
+          continue;
+        }
         if (!isLink(value)) continue;
         const upstream = byId.get(value.node_id);
         if (!upstream) {
@@ -228,6 +309,13 @@ export function validateGraph(nodes: readonly NodeDoc[]): Problem[] {
           }
         }
       }
+    }
+  }
+  const cycle = findCycle(nodes);
+  if (cycle) {
+    const titles = [...cycle, cycle[0]].map((id) => quote((byId.get(id) as NodeDoc).title)).join(" → ");
+    for (const id of cycle) {
+      problems.push({ nodeId: id, message: `${quote((byId.get(id) as NodeDoc).title)} is on a cycle: ${titles}.` });
     }
   }
   return problems;
