@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { FlowEdge, FlowNode } from "./convert";
-import { edgeId, fromFlow, linksToEdges, toFlow } from "./convert";
+import { asConnection, edgeId, fromFlow, linksToEdges, parseEdgeId, toFlow } from "./convert";
 import { input, link, node, oid, output, parameter, seeded } from "./testing";
 import type { InputValue, NodeDoc } from "./types";
 
@@ -204,5 +204,44 @@ describe("round trip", () => {
     const nodes: FlowNode[] = flow.nodes.map((n) => ({ ...n, selected: true, position: { ...n.position } }));
     const edges: FlowEdge[] = flow.edges.map((edge) => ({ ...edge, selected: false }));
     expect(fromFlow(nodes, edges)).toEqual(docs);
+  });
+});
+
+describe("parseEdgeId", () => {
+  it("reads back the parts of an edge id, also for names with dots and dashes", () => {
+    expect(parseEdgeId(edgeId(A, "out.csv", B, "in-", 2))).toEqual({
+      source: A,
+      sourceHandle: "out.csv",
+      target: B,
+      targetHandle: "in-",
+      index: 2,
+    });
+    expect(parseEdgeId(edgeId(A, "a-", B, "b"))).toMatchObject({ sourceHandle: "a-", targetHandle: "b", index: 0 });
+  });
+
+  it.each(["", "xyflow__edge-a-b", `${A}:out->${B}:in`, `${A}:out->${B}:in#x`, `${A}->${B}:in#0`])(
+    "gives null for %j",
+    (id) => {
+      expect(parseEdgeId(id)).toBeNull();
+    },
+  );
+});
+
+describe("asConnection", () => {
+  it("keeps a connection with both handles", () => {
+    expect(asConnection({ source: A, sourceHandle: "out", target: B, targetHandle: "in" })).toEqual({
+      source: A,
+      sourceHandle: "out",
+      target: B,
+      targetHandle: "in",
+    });
+  });
+
+  it.each([
+    { source: A, sourceHandle: null, target: B, targetHandle: "in" },
+    { source: A, sourceHandle: "out", target: B, targetHandle: null },
+    { source: A, target: B },
+  ])("gives null when a handle is missing (%j)", (connection) => {
+    expect(asConnection(connection)).toBeNull();
   });
 });

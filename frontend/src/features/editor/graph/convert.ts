@@ -7,7 +7,7 @@
  * resources) stay where they were; links keep their order.
  */
 
-import type { InputValue, LinkValue, NodeDoc } from "./types";
+import type { Connection, InputValue, LinkValue, NodeDoc } from "./types";
 import { isLink } from "./types";
 
 /** The React Flow node type that renders a workflow node. */
@@ -49,6 +49,30 @@ export function edgeId(source: string, output: string, target: string, input: st
 }
 
 /** Edges for every link of `nodes`, in document order; links to nodes not in `nodes` have none. */
+/** The pieces of an edge id made by `edgeId`, or null for an id of another shape. */
+export function parseEdgeId(id: string): (Connection & { index: number }) | null {
+  // Port names never hold ":" or ">" and node ids are hex, so the separators are unambiguous.
+  const match = /^([^:>]+):([^:>]+)->([^:>]+):([^:>#]+)#(\d+)$/.exec(id);
+  if (!match) return null;
+  const [, source, sourceHandle, target, targetHandle, index] = match;
+  return { source, sourceHandle, target, targetHandle, index: Number(index) };
+}
+
+/**
+ * React Flow's connection (whose handles may be null) as the core's `Connection`, or null when a
+ * handle is missing; for `isValidConnection` and `onConnect`.
+ */
+export function asConnection(connection: {
+  source: string;
+  target: string;
+  sourceHandle?: string | null;
+  targetHandle?: string | null;
+}): Connection | null {
+  const { source, target, sourceHandle, targetHandle } = connection;
+  if (!sourceHandle || !targetHandle) return null;
+  return { source, sourceHandle, target, targetHandle };
+}
+
 export function linksToEdges(nodes: readonly NodeDoc[]): FlowEdge[] {
   const known = new Set(nodes.map((node) => node._id));
   const edges: FlowEdge[] = [];

@@ -163,6 +163,15 @@ describe("findCycle", () => {
     expect(findCycle(ring([A]))).toEqual([A]);
   });
 
+  it("walks a long chain without overflowing the call stack", () => {
+    const chain = Array.from({ length: 20000 }, (_, i) =>
+      node(oid(i + 1), { inputs: i === 0 ? [] : [input("i", ["csv"], [link(oid(i), "o")])], outputs: [output("o", "csv")] }),
+    );
+    expect(findCycle(chain)).toBeNull();
+    chain[0].inputs = [input("i", ["csv"], [link(oid(20000), "o")])];
+    expect(findCycle(chain)).toHaveLength(20000);
+  });
+
   it("finds a cycle behind nodes that are not on it", () => {
     const head = node(D, { outputs: [output("o", "csv")] });
     const nodes = ring([A, B], [head]);

@@ -86,25 +86,29 @@ export function findPath(nodes: readonly NodeDoc[], from: string, to: string): s
 export function findCycle(nodes: readonly NodeDoc[]): string[] | null {
   const next = downstream(nodes);
   const state = new Map<string, "open" | "done">();
-  const path: string[] = [];
-  const visit = (id: string): string[] | null => {
-    state.set(id, "open");
-    path.push(id);
-    for (const to of next.get(id) as string[]) {
+  // An explicit stack instead of recursion: a long chain of nodes must not overflow the call stack.
+  for (const root of nodes) {
+    if (state.has(root._id)) continue;
+    const path: string[] = [root._id];
+    const cursor: number[] = [0];
+    state.set(root._id, "open");
+    while (path.length > 0) {
+      const id = path[path.length - 1];
+      const targets = next.get(id) as string[];
+      const i = cursor[cursor.length - 1]++;
+      if (i >= targets.length) {
+        state.set(id, "done");
+        path.pop();
+        cursor.pop();
+        continue;
+      }
+      const to = targets[i];
       if (state.get(to) === "open") return path.slice(path.indexOf(to));
       if (!state.has(to)) {
-        const cycle = visit(to);
-        if (cycle) return cycle;
+        state.set(to, "open");
+        path.push(to);
+        cursor.push(0);
       }
-    }
-    path.pop();
-    state.set(id, "done");
-    return null;
-  };
-  for (const node of nodes) {
-    if (!state.has(node._id)) {
-      const cycle = visit(node._id);
-      if (cycle) return cycle;
     }
   }
   return null;
