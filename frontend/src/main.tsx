@@ -1,11 +1,15 @@
+import "./app/styles.css";
+
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
+
+import { App } from "./app/App";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");
 
 createRoot(root).render(
   <StrictMode>
-    <p>PLynx</p>
+    <App />
   </StrictMode>,
 );

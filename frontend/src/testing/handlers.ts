@@ -1,4 +1,12 @@
-import type { RequestHandler } from "msw";
+import { http, HttpResponse, type RequestHandler } from "msw";
 
-/** Default handlers: answers for the API calls every page makes. */
-export const handlers: RequestHandler[] = [];
+import { defaultUser, page } from "./data";
+
+/** Default answers for the API calls every page makes; a test overrides them with `server.use`. */
+export const handlers: RequestHandler[] = [
+  http.get("/api/v1/users/me/", () => HttpResponse.json(defaultUser)),
+  http.get("/api/v1/workflows/", () => HttpResponse.json(page([]))),
+  http.get("/api/v1/operations/", () => HttpResponse.json(page([]))),
+  http.get("/api/v1/runs/", () => HttpResponse.json(page([]))),
+  http.get("/api/v1/workers/", () => HttpResponse.json(page([]))),
+];

@@ -1,0 +1,50 @@
+import { NavLink, Outlet, useNavigate } from "react-router-dom";
+
+import { useMe } from "@/features/auth/api/me";
+import { useLogout } from "@/features/auth/api/session";
+
+const SECTIONS = [
+  { to: "/workflows", label: "Workflows" },
+  { to: "/operations", label: "Operations" },
+  { to: "/runs", label: "Runs" },
+  { to: "/workers", label: "Workers" },
+];
+
+export function AppLayout() {
+  const me = useMe();
+  const logout = useLogout();
+  const navigate = useNavigate();
+  const user = me.data;
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <NavLink to="/workflows" className="brand">
+          PLynx
+        </NavLink>
+        <nav aria-label="Sections">
+          {SECTIONS.map((section) => (
+            <NavLink key={section.to} to={section.to}>
+              {section.label}
+            </NavLink>
+          ))}
+        </nav>
+        {user && (
+          <div className="user">
+            <span title={user.username}>{user.display_name || user.username}</span>
+            <button
+              type="button"
+              className="link"
+              onClick={() => logout.mutate(undefined, { onSuccess: () => navigate("/login") })}
+            >
+              Log out
+            </button>
+          </div>
+        )}
+      </header>
+      <main className="content">
+        <Outlet />
+      </main>
+    </div>
+  );
+}
