@@ -8,14 +8,16 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 # The tests' own Redis databases (13 and 14), apart from the 0 that `make up` uses.
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
 
-.PHONY: up down status test lint check-migrations pytest install install-dev clean help
+.PHONY: up down status test lint check-migrations pytest frontend-test frontend-api-types install install-dev clean help
 
 help:
 	@echo "make up      install what is needed and run the platform (web, worker, beat, Flower)"
 	@echo "make down    stop every process make up started"
 	@echo "make status  show the processes make up started"
-	@echo "make test    install what is needed and run every test (lint, migrations, pytest)"
+	@echo "make test    install what is needed and run every test (lint, migrations, pytest, frontend)"
 	@echo "make lint    ruff check, format check and mypy"
+	@echo "make frontend-test       the web app's lint, type check and Vitest suite (part of make test)"
+	@echo "make frontend-api-types  regenerate the web app's API types from the server's OpenAPI schema"
 
 # The virtualenv is rebuilt when a requirements file changes.
 $(BIN)/.runtime-installed: requirements.txt
@@ -52,7 +54,15 @@ pytest: install-dev
 	@PYTHON=$(BIN)/python compose/local/services.sh
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest
 
-test: lint check-migrations pytest
+# The web app (frontend/): npm ci installs exactly what package-lock.json pins.
+frontend-test:
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run lint && npm run typecheck && npm test
+
+frontend-api-types: install-dev
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python manage.py spectacular --format openapi-json --file var/openapi.json
+	cd frontend && npm run api:types -- ../var/openapi.json
+
+test: lint check-migrations pytest frontend-test
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache frontend/node_modules frontend/dist

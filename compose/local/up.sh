@@ -23,6 +23,33 @@ if supervisor_running; then
     exit 0
 fi
 
+# The web app (frontend/) is built when it is missing or older than its sources, if npm is here;
+# the web server reads the build when it starts, so this comes first.
+frontend_stale() {
+    [ ! -f frontend/dist/index.html ] && return 0
+    [ -n "$(find frontend/src frontend/public frontend/index.html frontend/package.json frontend/package-lock.json \
+        frontend/vite.config.ts frontend/tsconfig.json frontend/tsconfig.app.json \
+        -newer frontend/dist/index.html -print -quit 2>/dev/null)" ]
+}
+if frontend_stale; then
+    if command -v npm >/dev/null 2>&1; then
+        say "building the web app (log in var/log/frontend-build.log)"
+        # npm ci only when the installed packages are not those package-lock.json pins.
+        if ! (
+            cd frontend \
+                && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } \
+                && npm run build
+        ) >var/log/frontend-build.log 2>&1; then
+            tail -n 20 var/log/frontend-build.log >&2 || true
+            say "warning: the web app could not be built (Node.js 20.19+ is needed); the APIs and the admin work without it"
+        fi
+    elif [ -f frontend/dist/index.html ]; then
+        say "npm not found: serving the existing build of the web app, older than its sources"
+    else
+        say "npm not found: the web app is not built (install Node.js 20.19+ and npm, then make down; make up)"
+    fi
+fi
+
 say "checking the configuration"
 "$VENV/bin/python" manage.py check --fail-level ERROR >/dev/null
 
