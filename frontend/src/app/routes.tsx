@@ -1,6 +1,7 @@
 import { Link, Navigate, type RouteObject } from "react-router-dom";
 
 import { AppLayout } from "@/components/AppLayout";
+import { Loading } from "@/components/Loading";
 import { RequireAuth } from "@/features/auth/components/RequireAuth";
 import { LoginPage } from "@/features/auth/routes/LoginPage";
 import { OperationsPage } from "@/features/operations/routes/OperationsPage";
@@ -34,6 +35,7 @@ export const routes: RouteObject[] = [
       {
         path: "workflows/:workflowId",
         // The canvas (React Flow) loads with the first workflow opened, not with the lists.
+        hydrateFallbackElement: <Loading label="Loading the workflow" />,
         lazy: () => import("@/features/workflows/routes/WorkflowPage").then((module) => ({ Component: module.WorkflowPage })),
       },
       { path: "operations", element: <OperationsPage /> },

@@ -15,7 +15,7 @@ export const defaultUser: Me = {
 export function workflowSummary(overrides: Partial<WorkflowSummary> = {}): WorkflowSummary {
   return {
     id: "6a1f0000000000000000000a",
-    kind: "basic-dag-workflow",
+    kind: "workflow",
     title: "Word count",
     description: "Counts words",
     node_status: "CREATED",
