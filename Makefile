@@ -54,11 +54,16 @@ pytest: install-dev
 	@PYTHON=$(BIN)/python compose/local/services.sh
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest
 
-# The web app (frontend/): npm ci installs exactly what package-lock.json pins.
-frontend-test:
+# The web app (frontend/): npm ci installs exactly what package-lock.json pins; the committed API
+# types must be those of the server's current schema.
+frontend-test: install-dev
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run lint && npm run typecheck && npm test
+	@mkdir -p var
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python manage.py spectacular --format openapi-json --file var/openapi.json
+	cd frontend && npm run api:types -- --check ../var/openapi.json
 
 frontend-api-types: install-dev
+	@mkdir -p var
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python manage.py spectacular --format openapi-json --file var/openapi.json
 	cd frontend && npm run api:types -- ../var/openapi.json
 
