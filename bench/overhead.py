@@ -32,6 +32,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import prepare_database  # noqa: E402
+
 NOOP = "true"
 
 
@@ -45,17 +48,6 @@ def _environment(storage: Path) -> dict[str, str]:
         "PLYNX_LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
     }
-
-
-def _ensure_database(url: str) -> None:
-    if not url.startswith("postgres"):
-        return
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
-        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def _start_worker(app: str, env: dict[str, str], workers: int, log: Path) -> subprocess.Popen[bytes]:
@@ -171,10 +163,7 @@ def _timed_run(workflow: Any, author: Any, timeout: float = 900) -> float:
 def run_platform(selected: list[str], workers: int, env: dict[str, str], log_dir: Path) -> dict[str, float]:
     os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plynx_site.settings")
-    _ensure_database(env["DATABASE_URL"])
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=env, check=True, capture_output=True
-    )
+    prepare_database(env["DATABASE_URL"], env)
     import django
 
     django.setup()

@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -24,18 +23,11 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import prepare_database  # noqa: E402
+
 TARGET_MS = 300
-
-
-def _ensure_database(url: str) -> None:
-    if not url.startswith("postgres"):
-        return
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
-        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def _setup() -> None:
@@ -43,11 +35,7 @@ def _setup() -> None:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("PLYNX_LOG_LEVEL", "WARNING")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plynx_site.settings")
-    _ensure_database(url)
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=os.environ, check=True, capture_output=True
-    )
-    sys.path.insert(0, str(ROOT))
+    prepare_database(url, os.environ)
     import django
 
     django.setup()

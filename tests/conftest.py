@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.db import connection
+from rest_framework.test import APIClient
 
 
 @pytest.fixture(autouse=True)
@@ -19,6 +21,30 @@ def _require_postgresql(request: pytest.FixtureRequest) -> None:
     """Service and model tests must talk to PostgreSQL, not the embedded SQLite default."""
     if "django_db_setup" in request.fixturenames and connection.vendor != "postgresql":
         pytest.fail("Database tests need PostgreSQL: set DATABASE_URL=postgres://... (make test does).")
+
+
+@pytest.fixture
+def multi_user(settings: Any) -> None:
+    settings.PLYNX_MULTI_USER = True
+
+
+@pytest.fixture
+def single_user(settings: Any) -> None:
+    settings.PLYNX_MULTI_USER = False
+
+
+@pytest.fixture
+def client_as(users: dict[str, Any]) -> Callable[[str], APIClient]:
+    """An API client acting as one of the ``users`` personas of the test's package (None: anonymous)."""
+
+    def make(persona: str) -> APIClient:
+        client = APIClient()
+        user = users[persona]
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return make
 
 
 # The S3-compatible server is shared by the storage tests and the execution tests.

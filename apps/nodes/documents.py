@@ -170,7 +170,8 @@ PARAMETERS = TypeAdapter(list[Parameter])
 SUB_NODES = TypeAdapter(list[SubNode])
 
 
-def _describe(error: ValidationError) -> str:
+def describe_errors(error: ValidationError) -> str:
+    """A pydantic error as one text: ``where: what`` for each problem, separated by semicolons."""
     problems = []
     for item in error.errors():
         where = ".".join(str(part) for part in item["loc"])
@@ -184,7 +185,7 @@ def parse_list(adapter: TypeAdapter[Any], value: Any, what: str) -> list[Any]:
     try:
         items = adapter.validate_python(value)
     except ValidationError as error:
-        raise DjangoValidationError(f"{what}: {_describe(error)}") from None
+        raise DjangoValidationError(f"{what}: {describe_errors(error)}") from None
     try:
         if what == "nodes":
             _unique_ids(items)

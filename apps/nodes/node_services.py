@@ -36,6 +36,7 @@ from apps.nodes.documents import (
     InputValue,
     Parameter,
     SubNode,
+    describe_errors,
     dump_list,
     parse_list,
 )
@@ -69,15 +70,6 @@ class NodeValidationFailed(Exception):
 # --- documents -------------------------------------------------------------------------------
 
 
-def _describe(error: PydanticValidationError) -> str:
-    problems = []
-    for item in error.errors():
-        where = ".".join(str(part) for part in item["loc"])
-        message = item["msg"].removeprefix("Value error, ")
-        problems.append(f"{where}: {message}" if where else message)
-    return "; ".join(problems)
-
-
 def _parse_sub_nodes(value: Any) -> list[SubNode]:
     """The sub-nodes of a workflow; each problem names the node (title and id) and the field."""
     if not isinstance(value, list):
@@ -94,7 +86,7 @@ def _parse_sub_nodes(value: Any) -> list[SubNode]:
         try:
             node = SubNode.model_validate(item)
         except PydanticValidationError as error:
-            problems.append(f"{name}: {_describe(error)}")
+            problems.append(f"{name}: {describe_errors(error)}")
             continue
         if node.id in seen:
             problems.append(f"{name}: another node has the id {node.id}")
@@ -236,7 +228,7 @@ def _operation_doc(operation: Node) -> SubNode:
             }
         )
     except PydanticValidationError as error:
-        raise ValidationError({"non_field_errors": [_describe(error)]}) from None
+        raise ValidationError({"non_field_errors": [describe_errors(error)]}) from None
 
 
 def _problem(target: engine.ValidationTarget, object_id: str, message: str) -> engine.ValidationError:

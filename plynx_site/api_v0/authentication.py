@@ -8,28 +8,16 @@ single-user entry.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 
-from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken, Token
 
-
-def _basic_username(request: Request) -> str | None:
-    header = get_authorization_header(request).split()
-    if len(header) != 2 or header[0].lower() != b"basic":
-        return None
-    try:
-        decoded = base64.b64decode(header[1], validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    username, _, _ = decoded.partition(":")
-    return username
+from apps.users.api.authentication import basic_credentials
 
 
 class TokenAsUsernameAuthentication(BaseAuthentication):
@@ -39,8 +27,9 @@ class TokenAsUsernameAuthentication(BaseAuthentication):
     REFRESH_ALLOWED = "_plynx_refresh_allowed"
 
     def authenticate(self, request: Request) -> tuple[Any, Token] | None:
-        username = _basic_username(request)
-        if username is None or username.count(".") != 2:
+        credentials = basic_credentials(request)
+        username = credentials[0] if credentials else ""
+        if username.count(".") != 2:
             return None
         refresh_allowed = bool(getattr(request._request, self.REFRESH_ALLOWED, False))
         token: Token

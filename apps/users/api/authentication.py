@@ -13,6 +13,19 @@ from rest_framework.request import Request
 from apps.users.services import user_ensure_default
 
 
+def basic_credentials(request: Request) -> tuple[str, str] | None:
+    """The user name and password of an ``Authorization: Basic`` header, or None without a readable one."""
+    header = get_authorization_header(request).split()
+    if len(header) != 2 or header[0].lower() != b"basic":
+        return None
+    try:
+        decoded = base64.b64decode(header[1], validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    username, _, password = decoded.partition(":")
+    return username, password
+
+
 class SingleUserAuthentication(BaseAuthentication):
     """Single-user mode (no secret key): a request without credentials acts as the user ``default``.
 
@@ -37,13 +50,6 @@ class SingleUserBasicAuthentication(BaseAuthentication):
     def authenticate(self, request: Request) -> tuple[Any, None] | None:
         if settings.PLYNX_MULTI_USER:
             return None
-        header = get_authorization_header(request).split()
-        if len(header) != 2 or header[0].lower() != b"basic":
-            return None
-        try:
-            decoded = base64.b64decode(header[1], validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            return None
-        if decoded != f"{settings.PLYNX_DEFAULT_USERNAME}:":
+        if basic_credentials(request) != (settings.PLYNX_DEFAULT_USERNAME, ""):
             return None
         return user_ensure_default(), None

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from apps.graphs.choices import NODE_FINISHED_STATUSES, GraphRunningStatus, NodeRunningStatus
 from apps.graphs.models import NodeRun, Run
@@ -34,16 +32,6 @@ READ_PATHS = {
 
 
 @pytest.fixture
-def multi_user(settings: Any) -> None:
-    settings.PLYNX_MULTI_USER = True
-
-
-@pytest.fixture
-def single_user(settings: Any) -> None:
-    settings.PLYNX_MULTI_USER = False
-
-
-@pytest.fixture
 def owner() -> User:
     return UserFactory(username="owner", policies=list(DEFAULT_POLICIES))
 
@@ -57,18 +45,6 @@ def users(owner: User) -> dict[str, User | None]:
         "admin": UserFactory(username="admin", policies=[IAMPolicy.IS_ADMIN.value]),
         "anonymous": None,
     }
-
-
-@pytest.fixture
-def client_as(users: dict[str, User | None]) -> Callable[[str], APIClient]:
-    def make(persona: str) -> APIClient:
-        client = APIClient()
-        user = users[persona]
-        if user is not None:
-            client.force_authenticate(user)
-        return client
-
-    return make
 
 
 def frozen_run(

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from rest_framework.test import APIClient
 
 from apps.nodes.choices import NodeStatus
 from apps.nodes.models import Node
@@ -26,16 +24,6 @@ PERSONAS = ("owner", "other", "loner", "editor", "admin", "anonymous")
 
 
 @pytest.fixture
-def multi_user(settings: Any) -> None:
-    settings.PLYNX_MULTI_USER = True
-
-
-@pytest.fixture
-def single_user(settings: Any) -> None:
-    settings.PLYNX_MULTI_USER = False
-
-
-@pytest.fixture
 def owner() -> User:
     return UserFactory(username="owner", policies=OTHER_POLICIES)
 
@@ -51,18 +39,6 @@ def users(owner: User) -> dict[str, User | None]:
         "admin": UserFactory(username="admin", policies=[IAMPolicy.IS_ADMIN.value]),
         "anonymous": None,
     }
-
-
-@pytest.fixture
-def client_as(users: dict[str, User | None]) -> Callable[[str], APIClient]:
-    def make(persona: str) -> APIClient:
-        client = APIClient()
-        user = users[persona]
-        if user is not None:
-            client.force_authenticate(user)
-        return client
-
-    return make
 
 
 SPLIT_CMD = "print(params['rate'])\n"

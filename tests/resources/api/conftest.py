@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from rest_framework.test import APIClient
 
 from apps.resources.models import Resource
 from apps.resources.services import resource_create_from_stream
@@ -22,16 +20,6 @@ OTHER_POLICIES = list(DEFAULT_POLICIES)
 LONER_POLICIES = [p for p in DEFAULT_POLICIES if p != IAMPolicy.CAN_VIEW_OTHERS_WORKFLOWS]
 
 PERSONAS = ("owner", "other", "loner", "admin", "anonymous")
-
-
-@pytest.fixture
-def multi_user(settings: Any) -> None:
-    settings.PLYNX_MULTI_USER = True
-
-
-@pytest.fixture
-def single_user(settings: Any) -> None:
-    settings.PLYNX_MULTI_USER = False
 
 
 @pytest.fixture
@@ -57,18 +45,6 @@ def users(owner: User) -> dict[str, User | None]:
         "admin": UserFactory(username="admin", policies=[IAMPolicy.IS_ADMIN.value]),
         "anonymous": None,
     }
-
-
-@pytest.fixture
-def client_as(users: dict[str, User | None]) -> Callable[[str], APIClient]:
-    def make(persona: str) -> APIClient:
-        client = APIClient()
-        user = users[persona]
-        if user is not None:
-            client.force_authenticate(user)
-        return client
-
-    return make
 
 
 def stored(data: bytes, file_type: str, original_name: str = "", author: User | None = None) -> Resource:

@@ -31,16 +31,6 @@ def bearer(user: User) -> APIClient:
 
 
 @pytest.fixture
-def multi_user(settings: Any) -> None:
-    settings.PLYNX_MULTI_USER = True
-
-
-@pytest.fixture
-def single_user(settings: Any) -> None:
-    settings.PLYNX_MULTI_USER = False
-
-
-@pytest.fixture
 def admin() -> User:
     return make_user(username="root", display_name="Root", policies=list(IAMPolicy.values))
 
