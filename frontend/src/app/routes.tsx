@@ -6,6 +6,7 @@ import { RequireAuth } from "@/features/auth/components/RequireAuth";
 import { LoginPage } from "@/features/auth/routes/LoginPage";
 import { OperationsPage } from "@/features/operations/routes/OperationsPage";
 import { RunsPage } from "@/features/runs/routes/RunsPage";
+import { SettingsPage } from "@/features/settings/routes/SettingsPage";
 import { WorkersPage } from "@/features/workers/routes/WorkersPage";
 import { WorkflowsPage } from "@/features/workflows/routes/WorkflowsPage";
 
@@ -32,15 +33,28 @@ export const routes: RouteObject[] = [
     children: [
       { index: true, element: <Navigate to="/workflows" replace /> },
       { path: "workflows", element: <WorkflowsPage /> },
+      // The canvas (React Flow) and the code editor (CodeMirror) load with the first page that
+      // needs them, not with the lists.
       {
         path: "workflows/:workflowId",
-        // The canvas (React Flow) loads with the first workflow opened, not with the lists.
         hydrateFallbackElement: <Loading label="Loading the workflow" />,
-        lazy: () => import("@/features/workflows/routes/WorkflowPage").then((module) => ({ Component: module.WorkflowPage })),
+        lazy: () => import("@/features/editor/routes/EditorPage").then((module) => ({ Component: module.EditorPage })),
       },
       { path: "operations", element: <OperationsPage /> },
+      {
+        path: "operations/:operationId",
+        hydrateFallbackElement: <Loading label="Loading the operation" />,
+        lazy: () =>
+          import("@/features/operations/routes/OperationPage").then((module) => ({ Component: module.OperationPage })),
+      },
       { path: "runs", element: <RunsPage /> },
+      {
+        path: "runs/:runId",
+        hydrateFallbackElement: <Loading label="Loading the run" />,
+        lazy: () => import("@/features/runs/routes/RunPage").then((module) => ({ Component: module.RunPage })),
+      },
       { path: "workers", element: <WorkersPage /> },
+      { path: "settings", element: <SettingsPage /> },
       { path: "*", element: <NotFoundPage /> },
     ],
   },
