@@ -60,6 +60,8 @@ def _send(dispatches: Iterable[Dispatch]) -> None:
                     EXECUTE_NODE_TASK,
                     args=(item.node_run_id, item.attempt),
                     kwargs={"run_id": item.run_id, "node_id": item.node_id},
+                    # What monitoring (Flower, worker logs) shows: the node's kind besides its ids.
+                    kwargsrepr=repr({"run_id": item.run_id, "node_id": item.node_id, "kind": item.kind}),
                     queue=queue_for_kind(item.kind),
                     task_id=item.task_id,
                     producer=producer,
