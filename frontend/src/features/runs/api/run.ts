@@ -129,26 +129,24 @@ export function useRunNodes(runId: string, options: { enabled?: boolean } = {}) 
   });
 }
 
-/** What a canvas shows of a node of a run (the `statuses` map of the graph canvas). */
+/**
+ * What a canvas shows of a node of a run (the `statuses` map of the graph canvas): its status,
+ * its times and the outputs produced so far (output name → resource id).
+ */
 export interface NodeRunState {
   status: NodeRunStatus;
   started_at: string | null;
   finished_at: string | null;
-  duration: number | null;
-  outputs: NodeOutput[];
+  outputs: Record<string, string>;
 }
 
 /** Node id → its state, for a canvas. */
 export function toNodeStatuses(nodes: readonly NodeRun[] | undefined): Record<string, NodeRunState> {
   const statuses: Record<string, NodeRunState> = {};
   for (const node of nodes ?? []) {
-    statuses[node.id] = {
-      status: node.status,
-      started_at: node.started_at,
-      finished_at: node.finished_at,
-      duration: node.started_at ? node.duration : null,
-      outputs: node.outputs,
-    };
+    const outputs: Record<string, string> = {};
+    for (const output of node.outputs) if (output.resource_id) outputs[output.name] = output.resource_id;
+    statuses[node.id] = { status: node.status, started_at: node.started_at, finished_at: node.finished_at, outputs };
   }
   return statuses;
 }
