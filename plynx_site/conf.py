@@ -67,6 +67,8 @@ class PlynxConfig:
     requeue_after_seconds: int
     sweep_interval_seconds: int
     max_upload_bytes: int
+    login_max_failures: int
+    login_lockout_seconds: int
 
     @property
     def multi_user(self) -> bool:
@@ -216,4 +218,6 @@ def read_config(environ: Mapping[str, str], base_dir: Path) -> PlynxConfig:
         requeue_after_seconds=env_int(environ, "PLYNX_REQUEUE_AFTER_SECONDS", 15, minimum=1, maximum=86400),
         sweep_interval_seconds=env_int(environ, "PLYNX_SWEEP_INTERVAL_SECONDS", 5, minimum=1, maximum=3600),
         max_upload_bytes=env_int(environ, "PLYNX_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES, minimum=1),
+        login_max_failures=env_int(environ, "PLYNX_LOGIN_MAX_FAILURES", 10, minimum=1, maximum=10_000),
+        login_lockout_seconds=env_int(environ, "PLYNX_LOGIN_LOCKOUT_SECONDS", 900, minimum=1, maximum=86_400),
     )

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "apps.users.login_guard.LoginLockedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -96,6 +97,8 @@ DATABASES = {"default": PLYNX.database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "users.User"
+# Every password check (sessions, tokens, basic auth, the admin) goes through the login guard.
+AUTHENTICATION_BACKENDS = ["apps.users.login_guard.GuardedModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -240,6 +243,11 @@ PLYNX_REQUEUE_AFTER_SECONDS = PLYNX.requeue_after_seconds
 PLYNX_SWEEP_INTERVAL_SECONDS = PLYNX.sweep_interval_seconds
 # The largest file an upload may carry; a larger one is refused with 413 while it streams in.
 PLYNX_MAX_UPLOAD_BYTES = PLYNX.max_upload_bytes
+# Password guessing: after this many failed sign-ins of one user name from one address within the
+# lockout window, that pair is refused (429) until the window has passed; one address gets five
+# times as many failures over all user names (apps/users/login_guard.py).
+PLYNX_LOGIN_MAX_FAILURES = PLYNX.login_max_failures
+PLYNX_LOGIN_LOCKOUT_SECONDS = PLYNX.login_lockout_seconds
 PLYNX_WORKER_HEARTBEAT_SECONDS = 5
 PLYNX_WORKER_EXPIRY_SECONDS = 60
 CELERY_BEAT_SCHEDULE = {

@@ -184,3 +184,20 @@ class User(AbstractBaseUser):
 
     def get_short_name(self) -> str:
         return self.username
+
+
+class LoginFailure(models.Model):
+    """A failed password sign-in, kept for the lockout window (apps/users/login_guard.py)."""
+
+    username = models.CharField(max_length=150)
+    ip = models.CharField(max_length=45, help_text="The client address (REMOTE_ADDR).")
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["username", "ip", "at"], name="login_failure_pair"),
+            models.Index(fields=["ip", "at"], name="login_failure_ip"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.ip} at {self.at:%Y-%m-%d %H:%M:%S}"
