@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,6 +18,9 @@ from apps.nodes.choices import NodeStatus
 from apps.nodes.models import Node
 from apps.users.permissions import can_view
 from apps.users.policies import IAMPolicy
+
+if TYPE_CHECKING:
+    from apps.nodes.hubs import HubGroup
 
 # `key:value` tokens of the seed's search string (`author:default kind:python hello`).
 _TOKEN = re.compile(r"(?<!\S)([A-Za-z_]+):(\S+)")
@@ -118,17 +121,6 @@ def node_list(*, user: Any, workflow: bool, search: str = "") -> QuerySet[Node]:
 
 
 @dataclass(frozen=True)
-class HubGroup:
-    """The approved operations of one kind a hub offers."""
-
-    kind: str
-    title: str
-    icon: str
-    color: str
-    count: int
-
-
-@dataclass(frozen=True)
 class Hub:
     kind: str
     title: str
@@ -136,36 +128,30 @@ class Hub:
     groups: tuple[HubGroup, ...]
 
 
-def _hub_kinds(hub_kind: str) -> tuple[str, ...]:
-    plugins = settings.PLYNX_PLUGINS
-    hub = next((h for h in plugins.hubs if h.kind == hub_kind), None)
-    if hub is None:
-        return ()
-    configured = hub.args.get("operations")
-    if isinstance(configured, list | tuple):
-        return tuple(kind for kind in configured if kind in plugins.operation_kinds)
-    return plugins.operation_kinds
-
-
 def hub_operations(*, user: Any) -> QuerySet[Node]:
-    """Operations a hub may offer to ``user``: visible, approved or merely deprecated."""
+    """Stored operations a hub may offer to ``user``: visible, approved or merely deprecated."""
     return node_visible(user=user, workflow=False).filter(node_status__in=HUB_STATUSES)
 
 
 def hub_list(*, user: Any) -> list[Hub]:
-    """The configured hubs, each with its operations grouped by kind (one count query for all)."""
-    plugins = settings.PLYNX_PLUGINS
-    rows = hub_operations(user=user).order_by().values("kind").annotate(count=Count("pk"))
-    counts: dict[str, int] = {row["kind"]: row["count"] for row in rows}
-    hubs = []
-    for hub in plugins.hubs:
-        groups = []
-        for kind in _hub_kinds(hub.kind):
-            plugin = plugins.operation(kind)
-            assert plugin is not None  # _hub_kinds keeps only configured kinds
-            groups.append(HubGroup(kind, plugin.title, plugin.icon, plugin.color, counts.get(kind, 0)))
-        hubs.append(Hub(hub.kind, hub.title, hub.icon, tuple(groups)))
-    return hubs
+    """The configured hubs, each with its groups and what ``user`` finds in them.
+
+    Stored operations are counted by kind in one query, made only if a hub asks for it.
+    """
+    from apps.nodes.hubs import iter_hubs  # the hubs read operations through this module
+
+    counted: dict[str, int] | None = None
+
+    def counts() -> dict[str, int]:
+        nonlocal counted
+        if counted is None:
+            rows = hub_operations(user=user).order_by().values("kind").annotate(count=Count("pk"))
+            counted = {row["kind"]: row["count"] for row in rows}
+        return counted
+
+    return [
+        Hub(hub.kind, hub.plugin.title, hub.plugin.icon, hub.groups(user=user, counts=counts)) for hub in iter_hubs()
+    ]
 
 
 def hub_search(
@@ -174,28 +160,30 @@ def hub_search(
     text: str = "",
     kind: str = "",
     hub: str = "",
+    group: str = "",
     input_file_type: str = "",
     output_file_type: str = "",
-) -> QuerySet[Node]:
-    """Operations for the editor's catalog: by text (the search string), kind, hub and file types.
+) -> QuerySet[Node] | list[Node]:
+    """Operations for the editor's catalog: by text (the search string), kind, hub, group and file types.
 
-    ``input_file_type`` finds operations with an input that accepts that type, ``output_file_type``
-    those with an output of that type (JSON containment, answered by PostgreSQL).
+    Without ``hub``, every approved stored operation ``user`` may view (the database's catalog);
+    with it, that hub's, narrowed to ``group`` when given. ``input_file_type`` finds operations with
+    an input that accepts that type, ``output_file_type`` those with an output of that type.
+    Raises ``ValidationError`` naming the field for an unknown hub or group.
     """
-    queryset = hub_operations(user=user)
-    if hub:
-        if hub not in {h.kind for h in settings.PLYNX_PLUGINS.hubs}:
-            raise ValidationError({"hub": f"unknown hub {hub!r}"}, code="invalid")
-        queryset = queryset.filter(kind__in=_hub_kinds(hub))
-    if kind:
-        queryset = queryset.filter(kind=kind)
-    if input_file_type:
-        queryset = queryset.filter(inputs__contains=[{"file_types": [input_file_type]}])
-    if output_file_type:
-        queryset = queryset.filter(outputs__contains=[{"file_type": output_file_type}])
-    if text.strip():
-        queryset = search_apply(queryset, search_parse(text))
-    return queryset
+    from apps.nodes.hubs import HubQuery, configured_hubs, stored_operations_search
+
+    query = HubQuery(
+        text=text, kind=kind, group=group, input_file_type=input_file_type, output_file_type=output_file_type
+    )
+    hubs = configured_hubs()
+    if not hub:
+        if group:
+            raise ValidationError({"group": "a group is searched within a hub: give hub too"}, code="invalid")
+        return stored_operations_search(user=user, query=query, kinds=settings.PLYNX_PLUGINS.operation_kinds)
+    if hub not in hubs:
+        raise ValidationError({"hub": f"unknown hub {hub!r}; use one of {', '.join(hubs)}"}, code="invalid")
+    return hubs[hub].search(user=user, query=query)
 
 
 def node_successor_candidate(*, user: Any, successor_id: str) -> Node | None:
