@@ -1,39 +1,96 @@
-import { useEffect, useState } from "react";
-
-import { useDebouncedValue } from "@/lib/use-debounced-value";
+import { useEffect, useRef, useState } from "react";
 
 // Long enough to wait out a word being typed, short enough to feel immediate.
 const SEARCH_DELAY_MS = 300;
 
-/** A search field that reports its text once typing pauses; `key:value` tokens go to the server as typed. */
+/**
+ * A text field that reports its text once typing pauses. A new `value` from outside (a filter
+ * cleared, a toggle that fills the field) replaces the text and drops a report still waiting;
+ * the field's own reports coming back as `value` leave the text alone.
+ */
+export function DebouncedInput({
+  value,
+  onChange,
+  label,
+  placeholder,
+  type = "text",
+  className,
+  describedBy,
+}: {
+  value: string;
+  onChange: (value: string) => void;
+  label: string;
+  placeholder?: string;
+  type?: "search" | "text";
+  className?: string;
+  describedBy?: string;
+}) {
+  const [text, setText] = useState(value);
+  const [shown, setShown] = useState(value);
+  const [reported, setReported] = useState(value);
+  const lastReport = useRef(value);
+  const timer = useRef<number | undefined>(undefined);
+
+  if (value !== shown) {
+    setShown(value);
+    if (value !== reported) {
+      setText(value);
+      setReported(value);
+    }
+  }
+
+  // An outside change wins over a report still waiting.
+  useEffect(() => {
+    if (value !== lastReport.current) window.clearTimeout(timer.current);
+  }, [value]);
+  useEffect(() => () => window.clearTimeout(timer.current), []);
+
+  function edit(next: string) {
+    setText(next);
+    window.clearTimeout(timer.current);
+    timer.current = window.setTimeout(() => {
+      lastReport.current = next;
+      setReported(next);
+      onChange(next);
+    }, SEARCH_DELAY_MS);
+  }
+
+  return (
+    <input
+      type={type}
+      className={className}
+      aria-label={label}
+      aria-describedby={describedBy}
+      placeholder={placeholder}
+      value={text}
+      onChange={(event) => edit(event.target.value)}
+    />
+  );
+}
+
+/** A search field that searches once typing pauses; `key:value` tokens go to the server as typed. */
 export function SearchBox({
   value,
   onSearch,
   label,
   placeholder,
+  describedBy,
 }: {
   value: string;
   onSearch: (value: string) => void;
   label: string;
   placeholder?: string;
+  describedBy?: string;
 }) {
-  const [text, setText] = useState(value);
-  const debounced = useDebouncedValue(text, SEARCH_DELAY_MS);
-
-  useEffect(() => {
-    if (debounced !== value) onSearch(debounced);
-    // Only a change of the typed text searches; a new `value` from outside must not loop back.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [debounced]);
-
   return (
-    <input
+    <DebouncedInput
       type="search"
       className="search"
-      aria-label={label}
+      value={value}
+      onChange={onSearch}
+      label={label}
       placeholder={placeholder}
-      value={text}
-      onChange={(event) => setText(event.target.value)}
+      describedBy={describedBy}
     />
   );
 }

@@ -16,3 +16,21 @@ export function formatDuration(seconds: number | null | undefined): string {
   if (minutes < 60) return `${minutes} min ${String(Math.floor(seconds % 60)).padStart(2, "0")} s`;
   return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, "0")} min`;
 }
+
+/**
+ * How long ago `value` was, from `now`: "just now", "3 s ago", "4 min ago", "2 h ago", "5 d ago".
+ * A time in the future (a clock a little ahead of this one) reads as "just now".
+ */
+export function formatAgo(value: string | null | undefined, now: number = Date.now()): string {
+  if (!value) return "–";
+  const time = new Date(value).getTime();
+  if (Number.isNaN(time)) return "–";
+  const seconds = Math.floor((now - time) / 1000);
+  if (seconds < 1) return "just now";
+  if (seconds < 60) return `${seconds} s ago`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h ago`;
+  return `${Math.floor(hours / 24)} d ago`;
+}

@@ -18,3 +18,10 @@ export async function getMe(): Promise<Me | null> {
 export function useMe() {
   return useQuery({ queryKey: meQueryKey, queryFn: getMe, staleTime: 60_000 });
 }
+
+export type Policy = Me["policies"][number];
+
+/** Whether `me` holds `policy`; an administrator holds every policy (as on the server). */
+export function hasPolicy(me: Me | null | undefined, policy: Policy): boolean {
+  return !!me && (me.is_admin || me.policies.includes("IS_ADMIN") || me.policies.includes(policy));
+}

@@ -1,73 +1,77 @@
-import { ErrorMessage } from "@/components/ErrorMessage";
-import { Loading } from "@/components/Loading";
-import { Pagination } from "@/components/Pagination";
-import { SearchBox } from "@/components/SearchBox";
-import { StatusBadge } from "@/components/StatusBadge";
-import { formatDateTime } from "@/lib/format";
-import { useListParams } from "@/lib/use-list-params";
+import { Link, useNavigate } from "react-router-dom";
 
-import { useOperations } from "../api/operations";
+import { ListPage, type ListColumn } from "@/components/list/ListPage";
+import { NODE_STATUSES, NodeSearchHint } from "@/components/list/SearchHint";
+import { useListState } from "@/components/list/use-list-state";
+import { StatusBadge } from "@/components/StatusBadge";
+import { hasPolicy, useMe } from "@/features/auth/api/me";
+import type { Operation } from "@/lib/api/types";
+import { formatDateTime } from "@/lib/format";
+
+import { useDeleteOperation, useOperations, useStarOperation } from "../api/operations";
+
+const title = (operation: Operation) => operation.title || "Untitled";
+
+const COLUMNS: ListColumn<Operation>[] = [
+  {
+    header: "Title",
+    sortField: "title",
+    ascendingFirst: true,
+    cell: (operation) => (
+      <>
+        <Link className="list-title" to={`/operations/${encodeURIComponent(operation.id)}`}>
+          {title(operation)}
+        </Link>
+        {operation.description && <div className="list-sub">{operation.description}</div>}
+      </>
+    ),
+  },
+  { header: "Kind", sortField: "kind", ascendingFirst: true, cell: (operation) => <code>{operation.kind}</code> },
+  {
+    header: "Inputs → outputs",
+    className: "small",
+    cell: (operation) => (
+      <>
+        {(operation.inputs ?? []).map((port) => port.name).join(", ") || "–"} →{" "}
+        {(operation.outputs ?? []).map((port) => port.name).join(", ") || "–"}
+      </>
+    ),
+  },
+  { header: "Author", cell: (operation) => operation.author_name },
+  { header: "Status", cell: (operation) => <StatusBadge status={operation.node_status} /> },
+  { header: "Updated", sortField: "updated_at", cell: (operation) => formatDateTime(operation.updated_at) },
+];
 
 export function OperationsPage() {
-  const { search, offset, limit, setSearch, setOffset } = useListParams();
-  const operations = useOperations({ search, offset, limit });
+  const me = useMe().data;
+  const list = useListState("-updated_at");
+  const operations = useOperations(list.query);
+  const star = useStarOperation();
+  const remove = useDeleteOperation();
+  const navigate = useNavigate();
 
   return (
-    <section className="page">
-      <header className="page-header">
-        <h1>Operations</h1>
-        <SearchBox
-          label="Search operations"
-          placeholder="Search: words, kind:python, author:name…"
-          value={search}
-          onSearch={setSearch}
-        />
-      </header>
-      {operations.isPending ? (
-        <Loading label="Loading operations" />
-      ) : operations.isError ? (
-        <ErrorMessage error={operations.error} onRetry={() => void operations.refetch()} />
-      ) : operations.data.results.length === 0 ? (
-        <p className="empty">{search ? `No operation matches “${search}”.` : "No operations yet."}</p>
-      ) : (
-        <>
-          <table className="list" aria-busy={operations.isFetching}>
-            <thead>
-              <tr>
-                <th scope="col">Title</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Inputs → outputs</th>
-                <th scope="col">Author</th>
-                <th scope="col">Status</th>
-                <th scope="col">Updated</th>
-              </tr>
-            </thead>
-            <tbody>
-              {operations.data.results.map((operation) => (
-                <tr key={operation.id}>
-                  <td>
-                    {operation.title || "Untitled"}
-                    {operation.description && <div className="muted small">{operation.description}</div>}
-                  </td>
-                  <td>
-                    <code>{operation.kind}</code>
-                  </td>
-                  <td className="small">
-                    {(operation.inputs ?? []).map((port) => port.name).join(", ") || "–"} →{" "}
-                    {(operation.outputs ?? []).map((port) => port.name).join(", ") || "–"}
-                  </td>
-                  <td>{operation.author_name}</td>
-                  <td>
-                    <StatusBadge status={operation.node_status} />
-                  </td>
-                  <td>{formatDateTime(operation.updated_at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <Pagination count={operations.data.count} offset={offset} limit={limit} onChange={setOffset} />
-        </>
-      )}
-    </section>
+    <ListPage
+      title="Operations"
+      noun="operation"
+      list={list}
+      result={operations}
+      columns={COLUMNS}
+      rowTitle={title}
+      searchPlaceholder="Search: words, kind:python, author:name…"
+      searchHint={<NodeSearchHint />}
+      statuses={NODE_STATUSES}
+      starredFilter
+      actions={
+        hasPolicy(me, "CAN_CREATE_OPERATIONS") && (
+          <button type="button" className="primary" onClick={() => navigate("/operations/new")}>
+            New operation
+          </button>
+        )
+      }
+      star={{ canStar: (operation) => !operation.readonly, isStarred: (operation) => operation.starred, mutation: star }}
+      // An approved (or deprecated) operation is in use: the server deprecates those instead.
+      remove={{ canDelete: (operation) => !operation.readonly && operation.node_status === "CREATED", mutation: remove }}
+    />
   );
 }

@@ -2,11 +2,10 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 
 import { api } from "@/lib/api/client";
 import type { RunPage } from "@/lib/api/types";
+import type { ListQuery } from "@/lib/use-list-params";
 
-export interface RunListParams {
-  search?: string;
-  offset?: number;
-  limit?: number;
+/** The runs list's query. Its `search` matches words of the title (runs have no `key:value` tokens). */
+export interface RunListParams extends Omit<ListQuery, "starred"> {
   /** Only the runs started from this workflow. */
   workflow?: string;
 }

@@ -1,69 +1,58 @@
 import { Link } from "react-router-dom";
 
-import { ErrorMessage } from "@/components/ErrorMessage";
-import { Loading } from "@/components/Loading";
-import { Pagination } from "@/components/Pagination";
-import { SearchBox } from "@/components/SearchBox";
+import { ListPage, type ListColumn } from "@/components/list/ListPage";
+import { useListState } from "@/components/list/use-list-state";
 import { StatusBadge } from "@/components/StatusBadge";
+import type { Run, RunStatus } from "@/lib/api/types";
 import { formatDateTime, formatDuration } from "@/lib/format";
-import { useListParams } from "@/lib/use-list-params";
 
 import { useRuns } from "../api/runs";
 
+const RUN_STATUSES: readonly RunStatus[] = ["CREATED", "READY", "RUNNING", "SUCCESS", "FAILED_WAITING", "FAILED", "CANCELED"];
+
+const title = (run: Run) => run.title || "Untitled";
+
+const COLUMNS: ListColumn<Run>[] = [
+  {
+    header: "Run",
+    cell: (run) => (
+      <>
+        <Link className="list-title" to={`/runs/${encodeURIComponent(run.id)}`}>
+          {title(run)}
+        </Link>
+        <div className="list-sub">
+          {run.workflow ? (
+            <>
+              <Link to={`/workflows/${encodeURIComponent(run.workflow)}`}>Open workflow</Link> ·{" "}
+            </>
+          ) : null}
+          <code>{run.id}</code>
+        </div>
+      </>
+    ),
+  },
+  { header: "Author", cell: (run) => run.author },
+  { header: "Status", cell: (run) => <StatusBadge status={run.status} /> },
+  { header: "Created", sortField: "created_at", cell: (run) => formatDateTime(run.created_at) },
+  { header: "Started", sortField: "started_at", cell: (run) => formatDateTime(run.started_at) },
+  { header: "Duration", cell: (run) => formatDuration(run.started_at ? run.duration : null) },
+];
+
 export function RunsPage() {
-  const { search, offset, limit, setSearch, setOffset } = useListParams();
-  const runs = useRuns({ search, offset, limit });
+  const list = useListState("-created_at");
+  const runs = useRuns(list.query);
 
   return (
-    <section className="page">
-      <header className="page-header">
-        <h1>Runs</h1>
-        <SearchBox label="Search runs" placeholder="Search runs…" value={search} onSearch={setSearch} />
-      </header>
-      {runs.isPending ? (
-        <Loading label="Loading runs" />
-      ) : runs.isError ? (
-        <ErrorMessage error={runs.error} onRetry={() => void runs.refetch()} />
-      ) : runs.data.results.length === 0 ? (
-        <p className="empty">{search ? `No run matches “${search}”.` : "No runs yet."}</p>
-      ) : (
-        <>
-          <table className="list" aria-busy={runs.isFetching}>
-            <thead>
-              <tr>
-                <th scope="col">Workflow</th>
-                <th scope="col">Author</th>
-                <th scope="col">Status</th>
-                <th scope="col">Started</th>
-                <th scope="col">Duration</th>
-              </tr>
-            </thead>
-            <tbody>
-              {runs.data.results.map((run) => (
-                <tr key={run.id}>
-                  <td>
-                    {run.workflow ? (
-                      <Link to={`/workflows/${encodeURIComponent(run.workflow)}`}>{run.title || "Untitled"}</Link>
-                    ) : (
-                      run.title || "Untitled"
-                    )}
-                    <div className="muted small">
-                      <code>{run.id}</code>
-                    </div>
-                  </td>
-                  <td>{run.author}</td>
-                  <td>
-                    <StatusBadge status={run.status} />
-                  </td>
-                  <td>{formatDateTime(run.started_at ?? run.created_at)}</td>
-                  <td>{formatDuration(run.duration)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <Pagination count={runs.data.count} offset={offset} limit={limit} onChange={setOffset} />
-        </>
-      )}
-    </section>
+    <ListPage
+      title="Runs"
+      noun="run"
+      list={list}
+      result={runs}
+      columns={COLUMNS}
+      rowTitle={title}
+      searchPlaceholder="Search runs by title…"
+      searchHint="Words match the run’s title."
+      statuses={RUN_STATUSES}
+    />
   );
 }

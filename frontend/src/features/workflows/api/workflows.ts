@@ -1,17 +1,16 @@
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
+import { useDeleteMutation, useStarMutation } from "@/components/list/mutations";
 import { api, segment } from "@/lib/api/client";
-import type { Workflow, WorkflowPage } from "@/lib/api/types";
+import type { Workflow, WorkflowPage, WorkflowSummary } from "@/lib/api/types";
+import type { ListQuery } from "@/lib/use-list-params";
 
-export interface WorkflowListParams {
-  /** The server's search syntax: words, and `key:value` tokens such as `author:alice`. */
-  search?: string;
-  offset?: number;
-  limit?: number;
-}
+/** The list's query: the server's search syntax (`author:alice kind:python words`), filters, sort, page. */
+export type WorkflowListParams = ListQuery;
 
 export const workflowKeys = {
   all: ["workflows"] as const,
+  lists: ["workflows", "list"] as const,
   list: (params: WorkflowListParams) => ["workflows", "list", params] as const,
   detail: (id: string) => ["workflows", "detail", id] as const,
 };
@@ -35,4 +34,36 @@ export function getWorkflow(id: string, signal?: AbortSignal): Promise<Workflow>
 
 export function useWorkflow(id: string) {
   return useQuery({ queryKey: workflowKeys.detail(id), queryFn: ({ signal }) => getWorkflow(id, signal) });
+}
+
+export function createWorkflow(body: Pick<Workflow, "title" | "description">): Promise<Workflow> {
+  return api.post<Workflow>("/workflows/", body);
+}
+
+/** A new, empty workflow of the caller's; the lists are read again. */
+export function useCreateWorkflow() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: createWorkflow,
+    onSuccess: (workflow) => {
+      queryClient.setQueryData(workflowKeys.detail(workflow.id), workflow);
+      return queryClient.invalidateQueries({ queryKey: workflowKeys.lists });
+    },
+  });
+}
+
+export function starWorkflow(id: string, starred: boolean): Promise<Workflow> {
+  return api.post<Workflow>(`/workflows/${segment(id)}/${starred ? "star" : "unstar"}/`);
+}
+
+export function useStarWorkflow() {
+  return useStarMutation<WorkflowSummary>(workflowKeys.lists, starWorkflow);
+}
+
+export function deleteWorkflow(id: string): Promise<void> {
+  return api.delete(`/workflows/${segment(id)}/`);
+}
+
+export function useDeleteWorkflow() {
+  return useDeleteMutation(workflowKeys.lists, deleteWorkflow);
 }

@@ -1,71 +1,81 @@
-import { Link } from "react-router-dom";
+import { Link, useNavigate } from "react-router-dom";
 
-import { ErrorMessage } from "@/components/ErrorMessage";
-import { Loading } from "@/components/Loading";
-import { Pagination } from "@/components/Pagination";
-import { SearchBox } from "@/components/SearchBox";
+import { errorText } from "@/components/ErrorMessage";
+import { ListPage, type ListColumn } from "@/components/list/ListPage";
+import { NODE_STATUSES, NodeSearchHint } from "@/components/list/SearchHint";
+import { useListState } from "@/components/list/use-list-state";
 import { StatusBadge } from "@/components/StatusBadge";
+import { hasPolicy, useMe } from "@/features/auth/api/me";
+import type { WorkflowSummary } from "@/lib/api/types";
 import { formatDateTime } from "@/lib/format";
-import { useListParams } from "@/lib/use-list-params";
 
-import { useWorkflows } from "../api/workflows";
+import { useCreateWorkflow, useDeleteWorkflow, useStarWorkflow, useWorkflows } from "../api/workflows";
+
+const title = (workflow: WorkflowSummary) => workflow.title || "Untitled";
+
+const COLUMNS: ListColumn<WorkflowSummary>[] = [
+  {
+    header: "Title",
+    sortField: "title",
+    ascendingFirst: true,
+    cell: (workflow) => (
+      <>
+        <Link className="list-title" to={`/workflows/${encodeURIComponent(workflow.id)}`}>
+          {title(workflow)}
+        </Link>
+        {workflow.description && <div className="list-sub">{workflow.description}</div>}
+      </>
+    ),
+  },
+  { header: "Author", cell: (workflow) => workflow.author_name },
+  { header: "Status", cell: (workflow) => <StatusBadge status={workflow.node_status} /> },
+  { header: "Updated", sortField: "updated_at", cell: (workflow) => formatDateTime(workflow.updated_at) },
+];
 
 export function WorkflowsPage() {
-  const { search, offset, limit, setSearch, setOffset } = useListParams();
-  const workflows = useWorkflows({ search, offset, limit });
+  const me = useMe().data;
+  const list = useListState("-updated_at");
+  const workflows = useWorkflows(list.query);
+  const star = useStarWorkflow();
+  const remove = useDeleteWorkflow();
+  const create = useCreateWorkflow();
+  const navigate = useNavigate();
+
+  function newWorkflow() {
+    create.mutate(
+      { title: "Untitled workflow", description: "" },
+      { onSuccess: (workflow) => navigate(`/workflows/${encodeURIComponent(workflow.id)}`) },
+    );
+  }
 
   return (
-    <section className="page">
-      <header className="page-header">
-        <h1>Workflows</h1>
-        <SearchBox
-          label="Search workflows"
-          placeholder="Search: words, author:name, status:READY…"
-          value={search}
-          onSearch={setSearch}
-        />
-      </header>
-      {workflows.isPending ? (
-        <Loading label="Loading workflows" />
-      ) : workflows.isError ? (
-        <ErrorMessage error={workflows.error} onRetry={() => void workflows.refetch()} />
-      ) : workflows.data.results.length === 0 ? (
-        <p className="empty">{search ? `No workflow matches “${search}”.` : "No workflows yet."}</p>
-      ) : (
-        <>
-          <table className="list" aria-busy={workflows.isFetching}>
-            <thead>
-              <tr>
-                <th scope="col">Title</th>
-                <th scope="col">Author</th>
-                <th scope="col">Status</th>
-                <th scope="col">Updated</th>
-              </tr>
-            </thead>
-            <tbody>
-              {workflows.data.results.map((workflow) => (
-                <tr key={workflow.id}>
-                  <td>
-                    {workflow.starred && (
-                      <span className="star" aria-label="Starred" title="Starred">
-                        ★{" "}
-                      </span>
-                    )}
-                    <Link to={`/workflows/${encodeURIComponent(workflow.id)}`}>{workflow.title || "Untitled"}</Link>
-                    {workflow.description && <div className="muted small">{workflow.description}</div>}
-                  </td>
-                  <td>{workflow.author_name}</td>
-                  <td>
-                    <StatusBadge status={workflow.node_status} />
-                  </td>
-                  <td>{formatDateTime(workflow.updated_at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <Pagination count={workflows.data.count} offset={offset} limit={limit} onChange={setOffset} />
-        </>
-      )}
-    </section>
+    <ListPage
+      title="Workflows"
+      noun="workflow"
+      list={list}
+      result={workflows}
+      columns={COLUMNS}
+      rowTitle={title}
+      searchPlaceholder="Search: words, author:name, status:READY…"
+      searchHint={<NodeSearchHint />}
+      statuses={NODE_STATUSES}
+      starredFilter
+      actions={
+        hasPolicy(me, "CAN_CREATE_WORKFLOWS") && (
+          <button type="button" className="primary" onClick={newWorkflow} disabled={create.isPending}>
+            {create.isPending ? "Creating…" : "New workflow"}
+          </button>
+        )
+      }
+      notice={
+        create.isError && (
+          <p className="list-feedback list-feedback-alert" role="alert">
+            Could not create a workflow: {errorText(create.error)}
+          </p>
+        )
+      }
+      star={{ canStar: (workflow) => !workflow.readonly, isStarred: (workflow) => workflow.starred, mutation: star }}
+      remove={{ canDelete: (workflow) => !workflow.readonly, mutation: remove }}
+    />
   );
 }
