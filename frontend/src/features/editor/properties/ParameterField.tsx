@@ -253,8 +253,23 @@ function asEnum(value: unknown): EnumValue {
   return { values: [], index: 0 };
 }
 
+/**
+ * Rows being edited and the value they were typed against: rows that do not make a valid value
+ * yet (a duplicate choice, "12x") stay on screen until the value changes from outside.
+ */
+function useRows(value: unknown, rowsOf: () => string[]) {
+  const [draft, setDraft] = useState<{ rows: string[]; at: unknown; bad: number | null } | null>(null);
+  const active = draft !== null && sameValue(draft.at, value);
+  return {
+    rows: active ? draft.rows : rowsOf(),
+    bad: active ? draft.bad : null,
+    keep: (rows: string[], at: unknown, bad: number | null = null) => setDraft({ rows, at, bad }),
+  };
+}
+
 function EnumWidget(props: WidgetProps) {
   const current = asEnum(props.value);
+  const choices = useRows(props.value, () => current.values);
   const choose = (index: number) => props.send({ values: current.values, index });
   return (
     <div className="param-enum">
@@ -282,11 +297,14 @@ function EnumWidget(props: WidgetProps) {
         <RowsEditor
           itemLabel="Choice"
           addLabel="Add choice"
-          rows={current.values}
+          rows={choices.rows}
           readOnly={props.readOnly}
           onRows={(rows) => {
             const index = Math.max(0, Math.min(current.index, rows.length - 1));
-            props.send({ values: rows, index: rows.length === 0 ? 0 : index });
+            const next = { values: rows, index: rows.length === 0 ? 0 : index };
+            const fits = checkParameterValue("enum", next) === null;
+            choices.keep(rows, fits ? next : props.value);
+            props.send(next);
           }}
           newRow={() => `choice ${current.values.length + 1}`}
         />
@@ -347,35 +365,32 @@ function RowsEditor(props: {
 
 function ListWidget(props: WidgetProps & { kind: "str" | "int" }) {
   const { value, mixed, kind } = props;
-  const items = Array.isArray(value) && !mixed ? value.map(String) : [];
-  const [draft, setDraft] = useState<{ rows: string[]; at: unknown; bad: number | null } | null>(null);
-  const active = draft !== null && sameValue(draft.at, value);
-  const rows = active ? draft.rows : items;
+  const list = useRows(value, () => (Array.isArray(value) && !mixed ? value.map(String) : []));
   const onRows = (next: string[]) => {
     if (kind === "str") {
-      setDraft({ rows: next, at: next, bad: null });
+      list.keep(next, next);
       props.send(next);
       return;
     }
     const parsed = next.map(parseInteger);
     const bad = parsed.findIndex((p) => !p.ok);
     if (bad >= 0) {
-      setDraft({ rows: next, at: value, bad });
+      list.keep(next, value, bad);
       props.refuse(`item ${bad + 1}: ${(parsed[bad] as { why: string }).why}`);
       return;
     }
     const values = parsed.map((p) => (p as { value: number }).value);
-    setDraft({ rows: next, at: values, bad: null });
+    list.keep(next, values);
     props.send(values);
   };
   return (
     <RowsEditor
       itemLabel="Item"
       addLabel="Add item"
-      rows={rows}
+      rows={list.rows}
       readOnly={props.readOnly}
       inputMode={kind === "int" ? "numeric" : undefined}
-      invalidRow={active ? draft.bad : null}
+      invalidRow={list.bad}
       onRows={onRows}
       newRow={() => (kind === "int" ? "0" : "")}
     />
