@@ -25,7 +25,13 @@ from pydantic import ValidationError as PydanticValidationError
 from apps.graphs import engine
 from apps.graphs.conversion import engine_node
 from apps.graphs.models import Run
-from apps.graphs.services import RunValidationFailed, graph_validate, run_create
+from apps.graphs.services import (
+    RunValidationFailed,
+    graph_validate,
+    parameter_reference_messages,
+    run_create,
+    workflow_parameters_parse,
+)
 from apps.nodes.choices import NodeStatus
 from apps.nodes.documents import (
     INPUTS,
@@ -140,7 +146,20 @@ def node_create(*, author: Any, workflow: bool, data: Mapping[str, Any]) -> Node
     _kind_check(kind, workflow=workflow)
     fields = {name: data[name] for name in EDITABLE_FIELDS if name in data}
     fields.update(node_documents_parse(data=data))
+    if workflow:
+        _check_parameter_references(fields.get("nodes", []), fields.get("parameters", []))
     return Node.objects.create(author=author, kind=kind, **fields)
+
+
+def _check_parameter_references(nodes: Sequence[Mapping[str, Any]], parameters: Any) -> None:
+    """Refuse node parameters that refer to a workflow parameter that is missing or of another type."""
+    referring = [
+        SubNode.model_validate(node) for node in nodes if any(p.get("reference") for p in node.get("parameters", ()))
+    ]
+    if referring:
+        messages = parameter_reference_messages(docs=referring, parameters=workflow_parameters_parse(parameters))
+        if messages:
+            raise ValidationError({"nodes": messages})
 
 
 def node_update(*, node: Node, data: Mapping[str, Any]) -> Node:
@@ -155,6 +174,11 @@ def node_update(*, node: Node, data: Mapping[str, Any]) -> Node:
     fields.update(node_documents_parse(data=data))
     if not fields:
         return node
+    if node.is_workflow and ("nodes" in fields or "parameters" in fields):
+        # A field the request replaces is deferred: the stored one is read only when it is kept.
+        nodes = fields["nodes"] if "nodes" in fields else node.nodes  # noqa: SIM401
+        parameters = fields["parameters"] if "parameters" in fields else node.parameters  # noqa: SIM401
+        _check_parameter_references(nodes, parameters)
     fields["updated_at"] = timezone.now()
     rows = Node.objects.filter(pk=node.pk)
     if not node.is_workflow:
@@ -370,16 +394,21 @@ def _workflow_docs(workflow: Node) -> list[SubNode]:
 
 def workflow_validate(*, workflow: Node) -> engine.ValidationError | None:
     """Every problem that keeps ``workflow`` from running, as the seed's validation tree."""
-    _, error = graph_validate(docs=_workflow_docs(workflow), graph_id=workflow.pk)
+    parameters = workflow_parameters_parse(workflow.parameters)
+    _, error = graph_validate(docs=_workflow_docs(workflow), graph_id=workflow.pk, parameters=parameters)
     return error
 
 
-def workflow_run(*, workflow: Node, author: Any) -> Run:
-    """Start a run of ``workflow``; raises ``NodeValidationFailed`` with the tree if it cannot run."""
+def workflow_run(*, workflow: Node, author: Any, parameters: Mapping[str, Any] | None = None) -> Run:
+    """Start a run of ``workflow``; raises ``NodeValidationFailed`` with the tree if it cannot run.
+
+    ``parameters`` override the workflow's parameters for this run (``ValidationError`` on
+    ``parameters`` for unknown names and values of the wrong type).
+    """
     # Documents are checked here too, so a broken one is reported by node, as on save.
     _workflow_docs(workflow)
     try:
-        return run_create(workflow=workflow, author=author)
+        return run_create(workflow=workflow, author=author, parameters=parameters)
     except RunValidationFailed as failed:
         raise NodeValidationFailed(failed.error) from None
 

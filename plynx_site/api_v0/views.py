@@ -27,7 +27,13 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from apps.graphs.choices import GraphRunningStatus
 from apps.graphs.models import Run
-from apps.graphs.services import RunValidationFailed, graph_validate, run_cancel, run_create
+from apps.graphs.services import (
+    RunValidationFailed,
+    graph_validate,
+    run_cancel,
+    run_create,
+    workflow_parameters_parse,
+)
 from apps.nodes import graph_edits
 from apps.nodes.choices import NodeStatus
 from apps.nodes.codegen import workflow_code
@@ -363,7 +369,11 @@ class _GraphActions:
         self.saved = True
 
     def do_validate(self) -> None:
-        _, error = graph_validate(docs=self._docs(), graph_id=self.workflow.id)
+        try:
+            parameters = workflow_parameters_parse(self.workflow.parameters)
+        except DjangoValidationError as broken:
+            raise ValidationError(_messages(broken)) from None
+        _, error = graph_validate(docs=self._docs(), graph_id=self.workflow.id, parameters=parameters)
         if error is not None:
             raise _ActionFailed(
                 envelope(

@@ -25,7 +25,13 @@ from apps.graphs.conversion import engine_graph, engine_node
 from apps.graphs.models import NodeCache, NodeRun, Run
 from apps.graphs.services.cache import node_cache_lookup, node_cache_store
 from apps.graphs.services.dispatch import Dispatch, revoke_after_commit, send_after_commit, task_id_for
-from apps.nodes.documents import SUB_NODES, SubNode, parse_list
+from apps.graphs.services.run_parameters import (
+    parameter_reference_problems,
+    workflow_parameters_apply,
+    workflow_parameters_override,
+    workflow_parameters_parse,
+)
+from apps.nodes.documents import SUB_NODES, Parameter, SubNode, dump_list, parse_list
 from apps.nodes.executors.registry import executor_for_kind
 from apps.nodes.models import Node
 from apps.nodes.parameters import CACHEABLE, DEFAULT_TIMEOUT_SECONDS, TIMEOUT
@@ -191,13 +197,20 @@ def _cache_key(row: NodeRun, inputs: Mapping[str, list[ResolvedInput]]) -> engin
 
 
 def _validation_problems(
-    docs: Sequence[SubNode], graph: engine.Graph, resources: Mapping[str, tuple[str, str]], bound: Iterable[str]
+    docs: Sequence[SubNode],
+    graph: engine.Graph,
+    resources: Mapping[str, tuple[str, str]],
+    bound: Iterable[str],
+    parameters: Mapping[str, Parameter] | None,
 ) -> list[engine.ValidationError]:
-    """Problems the engine cannot see: references to resources that do not exist, unbound files."""
+    """Problems the engine cannot see: references to resources that do not exist, unbound files,
+    and (given the workflow's ``parameters``) references to workflow parameters that do not fit."""
     problems = []
     bound_outputs = set(bound)
     for doc in docs:
         node_problems = []
+        if parameters is not None:
+            node_problems.extend(parameter_reference_problems(doc=doc, parameters=parameters))
         for port in doc.inputs:
             for value in port.values:
                 if value.resource_id is not None and value.resource_id not in resources:
@@ -238,9 +251,21 @@ def _validation_problems(
 
 
 def graph_validate(
-    *, docs: Sequence[SubNode], graph_id: str = "", bound_inputs: Iterable[str] = ()
+    *,
+    docs: Sequence[SubNode],
+    graph_id: str = "",
+    bound_inputs: Iterable[str] = (),
+    parameters: Sequence[Parameter] | None = None,
 ) -> tuple[engine.Graph, engine.ValidationError | None]:
-    """The engine graph of ``docs`` and every problem keeping it from running (None if none)."""
+    """The engine graph of ``docs`` and every problem keeping it from running (None if none).
+
+    With the workflow's ``parameters``, node parameters that refer to them are checked with the
+    values they take (a reference to a missing name or of another type is a problem).
+    """
+    by_name = None
+    if parameters is not None:
+        docs = workflow_parameters_apply(docs=docs, parameters=parameters)
+        by_name = {parameter.name: parameter for parameter in parameters}
     resource_ids = {v.resource_id for d in docs for p in d.inputs for v in p.values if v.resource_id}
     resource_ids |= {o.resource_id for d in docs for o in d.outputs if o.resource_id}
     resources = _resources(resource_ids)
@@ -255,7 +280,7 @@ def graph_validate(
     )
     special = {d.kind for d in docs if d.id in (engine.COMPOSITE_INPUT_ID, engine.COMPOSITE_OUTPUT_ID)}
     error = engine.validate(graph, known_kinds={*settings.PLYNX_PLUGINS.operation_kinds, *special})
-    extra = _validation_problems(docs, graph, resources, bound_inputs)
+    extra = _validation_problems(docs, graph, resources, bound_inputs, by_name)
     if extra:
         children = (*(error.children if error else ()), *extra)
         error = engine.ValidationError(
@@ -268,16 +293,29 @@ def graph_validate(
     return graph, error
 
 
-def run_create(*, workflow: Node, author: User) -> Run:
-    """Freeze ``workflow`` into a new run and start it. Raises RunValidationFailed if it cannot run."""
+def run_create(*, workflow: Node, author: User, parameters: Mapping[str, Any] | None = None) -> Run:
+    """Freeze ``workflow`` into a new run and start it. Raises RunValidationFailed if it cannot run.
+
+    ``parameters`` (name → value) override the workflow's parameters for this run only; an unknown
+    name or a value of the wrong type raises ``ValidationError`` on ``parameters``. Node parameters
+    that refer to workflow parameters take their (overridden) values in the frozen graph, and the
+    run's header records the values the run used (``parameters``) and the overrides.
+    """
     docs = parse_list(SUB_NODES, workflow.nodes, "nodes")
+    effective: Any = workflow.parameters
+    if parameters:
+        declared = workflow_parameters_parse(workflow.parameters)
+        effective = dump_list(workflow_parameters_override(parameters=declared, overrides=parameters))
     header = {
         "title": workflow.title,
         "description": workflow.description,
         "kind": workflow.kind,
-        "parameters": workflow.parameters,
+        "parameters": effective,
         "workflow_id": workflow.id,
     }
+    if parameters:
+        by_name = {item["name"]: item["value"] for item in effective}
+        header["parameter_overrides"] = {name: by_name[name] for name in parameters}
     with transaction.atomic():
         return _run_create(header=header, docs=docs, author=author, workflow=workflow)
 
@@ -304,7 +342,11 @@ def _run_create(
     input_bindings: Mapping[str, str] | None = None,
 ) -> Run:
     bindings = dict(input_bindings or {})
-    graph, error = graph_validate(docs=docs, graph_id=workflow.id if workflow else "", bound_inputs=bindings)
+    parameters = workflow_parameters_parse(header.get("parameters"))
+    docs = workflow_parameters_apply(docs=docs, parameters=parameters)
+    graph, error = graph_validate(
+        docs=docs, graph_id=workflow.id if workflow else "", bound_inputs=bindings, parameters=parameters
+    )
     if error is not None:
         raise RunValidationFailed(error)
     run = Run.objects.create(
@@ -624,7 +666,13 @@ def _start_composite(run: Run, row: NodeRun, inputs: Mapping[str, list[ResolvedI
                 error=f"input {name!r} of a composite operation takes exactly one resource",
             )
             return
-    header = {"title": spec.title, "description": spec.description, "kind": spec.kind, "parameters": []}
+    # The inner graph's nodes refer to the composite node's own parameters (as they stand in this run).
+    header = {
+        "title": spec.title,
+        "description": spec.description,
+        "kind": spec.kind,
+        "parameters": dump_list(spec.parameters),
+    }
     try:
         with transaction.atomic():
             _run_create(header=header, docs=spec.nodes, author=run.author, parent_node_run=row, input_bindings=bindings)

@@ -210,6 +210,19 @@ class PreviewSerializer(serializers.Serializer):  # type: ignore[type-arg]
     preview_text = serializers.CharField(help_text="The script a worker would run (placeholder paths).")
 
 
+class WorkflowRunSerializer(StrictFieldsMixin, serializers.Serializer):  # type: ignore[type-arg]
+    """What a run of a workflow may change for itself: the workflow's parameters (an empty body is fine)."""
+
+    parameters = serializers.DictField(
+        child=serializers.JSONField(),
+        required=False,
+        help_text=(
+            "Workflow parameter name → value, for this run only; each value must fit its parameter's type. "
+            "An enum may be given as the name of one of its values, code as its text."
+        ),
+    )
+
+
 class RunStartedSerializer(serializers.Serializer):  # type: ignore[type-arg]
     run_id = serializers.CharField()
     status = serializers.CharField()

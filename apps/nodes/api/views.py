@@ -30,6 +30,7 @@ from apps.nodes.api.serializers import (
     UpgradeResultSerializer,
     ValidationResultSerializer,
     WorkflowListSerializer,
+    WorkflowRunSerializer,
     WorkflowSerializer,
 )
 from apps.nodes.codegen import workflow_code
@@ -196,11 +197,19 @@ class WorkflowViewSet(_NodeViewSet):
         """Every problem that keeps the workflow from running, as a validation tree."""
         return Response(_validation_result(services.workflow_validate(workflow=self.get_object())))
 
-    @extend_schema(request=None, responses={201: RunStartedSerializer, **_FAILED})
+    @extend_schema(request=WorkflowRunSerializer, responses={201: RunStartedSerializer, **_FAILED})
     @action(detail=True, methods=["post"])
     def run(self, request: Request, pk: str | None = None) -> Response:
-        """Start a run of the workflow as it is saved."""
-        run = services.workflow_run(workflow=self.get_object(), author=request.user)
+        """Start a run of the workflow as it is saved, optionally overriding its parameters for this run.
+
+        Node parameters that refer to a workflow parameter (``reference``) take its value, overridden
+        or not. An unknown parameter name or a value of the wrong type is a 400 naming it.
+        """
+        workflow = self.get_object()
+        body = WorkflowRunSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        overrides = body.validated_data.get("parameters")
+        run = services.workflow_run(workflow=workflow, author=request.user, parameters=overrides)
         return Response({"run_id": run.pk, "status": run.status}, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: WorkflowSerializer})

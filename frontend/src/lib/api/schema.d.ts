@@ -882,7 +882,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Start a run of the workflow as it is saved. */
+        /**
+         * @description Start a run of the workflow as it is saved, optionally overriding its parameters for this run.
+         *
+         *     Node parameters that refer to a workflow parameter (``reference``) take its value, overridden
+         *     or not. An unknown parameter name or a value of the wrong type is a 400 naming it.
+         */
         post: operations["v1_workflows_run_create"];
         delete?: never;
         options?: never;
@@ -2081,6 +2086,13 @@ export interface components {
             readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
+        };
+        /** @description What a run of a workflow may change for itself: the workflow's parameters (an empty body is fine). */
+        WorkflowRun: {
+            /** @description Workflow parameter name → value, for this run only; each value must fit its parameter's type. An enum may be given as the name of one of its values, code as its text. */
+            parameters?: {
+                [key: string]: unknown;
+            };
         };
     };
     responses: never;
@@ -3800,7 +3812,13 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["WorkflowRun"];
+                "application/x-www-form-urlencoded": components["schemas"]["WorkflowRun"];
+                "multipart/form-data": components["schemas"]["WorkflowRun"];
+            };
+        };
         responses: {
             201: {
                 headers: {
