@@ -1,0 +1,32 @@
+// Cancel a running workflow from the run view: the running node stops and says CANCELED.
+import { expect, test } from "@playwright/test";
+
+import { OBJECT_ID, apiAs, canvasNode, getJson, runStatuses, screenshot, seed } from "./support";
+
+const SLEEP = seed.operations.sleep.title;
+
+test("cancel a running workflow", async ({ page }) => {
+  const api = await apiAs("alice");
+  await page.goto(`/workflows/${seed.workflows.longJob.id}`);
+  await expect(canvasNode(page, SLEEP)).toBeVisible();
+  await page.getByRole("button", { name: "Run", exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`/runs/${OBJECT_ID.source}$`));
+  const runId = page.url().split("/").pop() as string;
+
+  // Running, and its log followed while it is written.
+  await expect(canvasNode(page, SLEEP)).toHaveAttribute("data-status", "RUNNING", { timeout: 20_000 });
+  await canvasNode(page, SLEEP).click();
+  const log = page.getByRole("region", { name: "Log" });
+  await log.getByRole("tab", { name: "stdout" }).click();
+  await expect(log).toContainText("tick 2", { timeout: 15_000 });
+  await screenshot(page, "running-workflow");
+
+  await page.getByRole("button", { name: "Cancel", exact: true }).click();
+  await expect(canvasNode(page, SLEEP)).toHaveAttribute("data-status", "CANCELED", { timeout: 20_000 });
+  const run = await getJson<{ status: string }>(api, `runs/${runId}/`);
+  expect(run.status).toBe("CANCELED");
+  expect(await runStatuses(api, runId)).toEqual({ [SLEEP]: "CANCELED" });
+  // The script was stopped: its log grows no more.
+  await expect(log).not.toContainText("done");
+  await api.dispose();
+});
