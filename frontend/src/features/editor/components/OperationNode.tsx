@@ -1,0 +1,148 @@
+import { Handle, Position, type Node, type NodeProps } from "@xyflow/react";
+import { memo, useEffect, useState } from "react";
+
+import { typeColor } from "@/features/workflows/lib/type-color";
+import { formatDuration } from "@/lib/format";
+
+import type { InputPort, NodeDoc } from "../graph/types";
+import { isLink, isResource } from "../graph/types";
+import { FINAL_STATUSES, runSeconds, type NodeRunState } from "../lib/run-state";
+import { useCanvasActions } from "./canvas-context";
+import { InlineValue, inlineType } from "./InlineValue";
+import { OutputThumbnail, hasThumbnail } from "./OutputThumbnail";
+
+// A type alias (not an interface) so that it satisfies React Flow's `Record<string, unknown>`.
+export type OperationNodeData = {
+  doc: NodeDoc;
+  readOnly: boolean;
+  /** The node's state in the run shown on the canvas, if any. */
+  run?: NodeRunState;
+  /** Problems found in the node: the messages, and the names of the ports they concern. */
+  problems?: { messages: readonly string[]; ports: readonly string[] };
+};
+
+export type OperationFlowNode = Node<OperationNodeData, "operation">;
+
+/** The current time, refreshed every second while `active` (for the duration of a running node). */
+function useNow(active: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [active]);
+  return now;
+}
+
+function statusLabel(status: string): string {
+  return status.replace(/_/g, " ").toLowerCase();
+}
+
+function portTitle(input: InputPort): string {
+  const limit = input.max_count < 0 ? "any number" : `${input.min_count}–${input.max_count}`;
+  return `${input.name}: ${input.file_types.join(" | ")} (${limit})`;
+}
+
+function InputRow({ nodeId, input, readOnly, problem }: { nodeId: string; input: InputPort; readOnly: boolean; problem: boolean }) {
+  const actions = useCanvasActions();
+  const type = inlineType(input);
+  // An input fed by a link or a stored resource has no inline value to edit.
+  const editable = type !== null && !input.values.some((value) => isLink(value) || isResource(value));
+  return (
+    <li className={`op-port op-port-in${problem ? " problem" : ""}`}>
+      <Handle
+        type="target"
+        position={Position.Left}
+        id={input.name}
+        isConnectable={!readOnly}
+        className="op-handle"
+        style={{ background: typeColor(input.file_types[0] ?? "") }}
+      />
+      <span className="op-port-name" title={portTitle(input)}>
+        {input.name}
+      </span>
+      {editable && type && (
+        <InlineValue
+          input={input}
+          type={type}
+          readOnly={readOnly || !actions}
+          onChange={(value) => actions?.setInlineValue(nodeId, input.name, value)}
+        />
+      )}
+    </li>
+  );
+}
+
+/**
+ * A workflow node on the canvas: title and kind, its run status and duration, inputs on the left
+ * and outputs on the right with ports coloured by type, inline values of unconnected primitive
+ * inputs, and thumbnails of the outputs a run produced.
+ */
+export const OperationNode = memo(function OperationNode({ data, selected }: NodeProps<OperationFlowNode>) {
+  const { doc, readOnly, run, problems } = data;
+  const status = run?.status;
+  const running = status !== undefined && !FINAL_STATUSES.has(status) && Boolean(run?.started_at);
+  const now = useNow(running);
+  const seconds = runSeconds(run, now);
+  const title = doc.title || "Untitled";
+  const problemPorts = new Set(problems?.ports ?? []);
+  const classes = ["op-node"];
+  if (selected) classes.push("selected");
+  if (problems && problems.messages.length > 0) classes.push("has-problem");
+
+  return (
+    <div
+      className={classes.join(" ")}
+      role="group"
+      data-testid="node"
+      data-node-id={doc._id}
+      aria-label={title}
+      data-status={status}
+      title={problems?.messages.join("\n") || undefined}
+    >
+      <div className="op-node-header">
+        <div className="op-node-title">{title}</div>
+        <div className="op-node-meta">
+          <span className="op-node-kind">{doc.kind}</span>
+          {status && (
+            <span className="op-node-status">
+              <span className="op-node-dot" aria-hidden="true" />
+              {statusLabel(status)}
+              {seconds !== null && <span className="op-node-duration"> · {formatDuration(seconds)}</span>}
+            </span>
+          )}
+        </div>
+      </div>
+      <div className="op-node-ports">
+        <ul className="op-ports op-inputs">
+          {doc.inputs.map((input) => (
+            <InputRow key={input.name} nodeId={doc._id} input={input} readOnly={readOnly} problem={problemPorts.has(input.name)} />
+          ))}
+        </ul>
+        <ul className="op-ports op-outputs">
+          {doc.outputs.map((output) => {
+            const resourceId = run?.outputs?.[output.name];
+            return (
+              <li key={output.name} className={`op-port op-port-out${problemPorts.has(output.name) ? " problem" : ""}`}>
+                <span className="op-port-name" title={`${output.name}: ${output.file_type}`}>
+                  {output.name}
+                </span>
+                <Handle
+                  type="source"
+                  position={Position.Right}
+                  id={output.name}
+                  isConnectable={!readOnly}
+                  className="op-handle"
+                  style={{ background: typeColor(output.file_type) }}
+                />
+                {resourceId && hasThumbnail(output.file_type) && (
+                  <OutputThumbnail resourceId={resourceId} name={output.name} fileType={output.file_type} />
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      </div>
+    </div>
+  );
+});
