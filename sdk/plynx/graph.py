@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import copy
+import json
 import os
 import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TextIO
 
 from plynx.client import Client
 
@@ -133,11 +134,18 @@ class NodeInstance:
         return doc
 
 
-def Node(client: Client | None = None, *, id: str | None = None, document: Mapping[str, Any] | None = None) -> type:
+def Node(client: Client | None = None, *, id: str | None = None, document: Any = None) -> type:
     """A node class for an operation: stored on the server (``id``) or given as its ``document``.
 
-    Each instance is a new node of a workflow; its outputs are ``instance.outputs.<name>``.
+    ``document`` may also be a function decorated with ``plynx.node.operation``: its operation,
+    made from the code (``id`` is then the operation's own). Each instance is a new node of a
+    workflow; its outputs are ``instance.outputs.<name>``.
     """
+    if document is not None and hasattr(document, "plynx_params"):
+        from plynx.node import operation_document
+
+        document = operation_document(document)
+        id = id or document["_id"]
     if document is None:
         if client is None or id is None:
             raise TypeError("Node needs a client and an operation id, or a document")
@@ -214,32 +222,41 @@ class Graph:
 
     approve = run  # the seed's name
 
-    def wait(self, *, timeout: float | None = None, interval: float = 1.0, progress: bool = True) -> Graph:
-        """Follow the run to its end (printing progress); raise GraphFailed unless it succeeded."""
+    def wait(self, *, timeout: float | None = None, interval: float = 1.0, progress: bool | None = None) -> Graph:
+        """Follow the run to its end; raise GraphFailed (naming the failed nodes) unless it succeeded.
+
+        ``progress`` draws a progress bar with the nodes in each state on stderr: by default only
+        when stderr is a terminal. It uses tqdm when that is installed, a plain line otherwise.
+        """
         if self.run_id is None:
             raise RuntimeError("the graph has not been run: call run() first")
         deadline = None if timeout is None else time.monotonic() + timeout
-        while True:
-            run = self.client.get(f"/runs/{self.run_id}/")
-            if progress:
-                counts = run.get("node_counts", {})
-                done = sum(counts.get(state, 0) for state in ("SUCCESS", "RESTORED"))
-                total = sum(counts.values()) - counts.get("STATIC", 0)
-                print(f"\r{self.title}: {run['status']} {done}/{total}", end="", file=sys.stderr, flush=True)
-            if run["status"] in FINISHED:
-                break
-            if deadline is not None and time.monotonic() > deadline:
-                raise TimeoutError(f"the run {self.run_id} did not end in {timeout} s")
-            time.sleep(interval)
-        if progress:
-            print(file=sys.stderr)
+        bar = Progress(self.title) if (sys.stderr.isatty() if progress is None else progress) else None
+        try:
+            while True:
+                run = self.client.get(f"/runs/{self.run_id}/")
+                if bar is not None:
+                    bar.update(run["status"], run.get("node_counts", {}))
+                if run["status"] in FINISHED:
+                    break
+                if deadline is not None and time.monotonic() > deadline:
+                    raise TimeoutError(f"the run {self.run_id} did not end in {timeout} s")
+                time.sleep(interval)
+        finally:
+            if bar is not None:
+                bar.close()
         if run["status"] != "SUCCESS":
             failed = [n["title"] for n in self.run_nodes() if n["status"] in ("FAILED", "CANCELED")]
             raise GraphFailed(run["status"], failed)
         return self
 
+    def _run_id(self) -> str:
+        if self.run_id is None:
+            raise RuntimeError("the graph has not been run: call run() first")
+        return self.run_id
+
     def run_nodes(self) -> list[dict[str, Any]]:
-        return list(self.client.get(f"/runs/{self.run_id}/nodes/", params={"limit": 10000})["results"])
+        return list(self.client.get(f"/runs/{self._run_id()}/nodes/", params={"limit": 10000})["results"])
 
     def outputs(self, node: NodeInstance) -> dict[str, str]:
         """The resources ``node`` produced in the last run: output name → resource id."""
@@ -247,3 +264,116 @@ class Graph:
             if row["id"] == node.id:
                 return {output["name"]: output["resource_id"] for output in row["outputs"]}
         raise KeyError(f"{node.title!r} is not part of run {self.run_id}")
+
+    def read_output(self, node: NodeInstance, name: str) -> bytes:
+        """The bytes of output ``name`` of ``node`` in the last run (a directory comes as its zip)."""
+        outputs = self.outputs(node)
+        if outputs.get(name) is None:
+            known = ", ".join(sorted(outputs)) or "none"
+            raise KeyError(f"{node.title!r} has no output {name!r} in run {self.run_id}; it has {known}")
+        return download(self.client, outputs[name])
+
+    def output_value(self, node: NodeInstance, name: str) -> Any:
+        """Output ``name`` of ``node`` as a Python value: an int, float, bool or str for those types,
+        the decoded document for JSON, the bytes of any other file."""
+        file_type = next((o["file_type"] for o in node.document["outputs"] if o["name"] == name), None)
+        data = self.read_output(node, name)
+        return decode_value(file_type or "file", data)
+
+    def logs(self, node: NodeInstance, name: str = "stdout") -> str:
+        """The whole log ``name`` (``stdout``, ``stderr`` or ``worker``) of ``node`` in the last run, so far."""
+        path = f"/runs/{self._run_id()}/nodes/{node.id}/logs/{name}/"
+        parts: list[str] = []
+        offset = 0
+        while True:
+            chunk = self.client.get(path, params={"offset": offset})
+            parts.append(chunk["text"])
+            if chunk["offset"] <= offset or chunk["offset"] >= chunk["size"]:
+                return "".join(parts)
+            offset = chunk["offset"]
+
+
+def download(client: Client, resource_id: str) -> bytes:
+    """The bytes of a stored resource."""
+    from plynx.client import ApiError
+
+    url = f"{client.endpoint}/api/v1/resources/{resource_id}/download/"
+    try:
+        response = client.session.get(url, headers=client._headers(), timeout=client.timeout)
+    except OSError as error:
+        raise ApiError(0, f"cannot reach {client.endpoint}: {error}") from None
+    if response.status_code >= 400:
+        raise ApiError(response.status_code, response.text[:500] or response.reason)
+    return response.content
+
+
+def decode_value(file_type: str, data: bytes) -> Any:
+    """The Python value a file of ``file_type`` holds (raw kinds and JSON); other kinds stay bytes."""
+    text = data.decode("utf-8") if file_type in ("int", "float", "bool", "str", "color", "json") else ""
+    if file_type == "int":
+        return int(text.strip())
+    if file_type == "float":
+        return float(text.strip())
+    if file_type == "bool":
+        return text.strip().lower() in ("true", "1")
+    if file_type == "str":
+        return text.removesuffix("\n")
+    if file_type == "color":
+        return text.strip()
+    if file_type == "json":
+        return json.loads(text)
+    return data
+
+
+# Node states in the order a progress line lists them.
+_STATES = ("IN_QUEUE", "RUNNING", "SUCCESS", "RESTORED", "FAILED", "CANCELED")
+_DONE = ("SUCCESS", "RESTORED", "FAILED", "CANCELED")
+
+
+class Progress:
+    """A progress bar of a run on stderr: its status, the finished nodes, and how many are in each state."""
+
+    width = 24
+
+    def __init__(self, title: str, stream: TextIO | None = None, *, use_tqdm: bool = True) -> None:
+        self.title = title
+        self.stream = stream or sys.stderr
+        self._shown = 0
+        self._tqdm: Any = None
+        try:
+            from tqdm import tqdm
+        except ImportError:
+            tqdm = None
+        if tqdm is not None and use_tqdm:
+            self._tqdm = tqdm(total=0, desc=title, unit="node", file=self.stream, leave=True)
+
+    def line(self, status: str, counts: Mapping[str, int]) -> str:
+        """What the bar shows for a run in ``status`` with ``counts`` nodes by state."""
+        total = sum(n for state, n in counts.items() if state != "STATIC")
+        done = sum(counts.get(state, 0) for state in _DONE)
+        filled = self.width * done // total if total else self.width
+        states = " ".join(f"{state.lower()} {counts[state]}" for state in _STATES if counts.get(state))
+        bar = "#" * filled + "-" * (self.width - filled)
+        return f"{self.title}: {status} [{bar}] {done}/{total}" + (f" ({states})" if states else "")
+
+    def update(self, status: str, counts: Mapping[str, int]) -> None:
+        if self._tqdm is not None:
+            self._tqdm.total = sum(n for state, n in counts.items() if state != "STATIC")
+            self._tqdm.n = sum(counts.get(state, 0) for state in _DONE)
+            self._tqdm.set_postfix_str(
+                " ".join(f"{state.lower()}={counts[state]}" for state in _STATES if counts.get(state)) or status,
+                refresh=False,
+            )
+            self._tqdm.refresh()
+            return
+        text = self.line(status, counts)
+        self.stream.write("\r" + text.ljust(self._shown))
+        self.stream.flush()
+        self._shown = len(text)
+
+    def close(self) -> None:
+        if self._tqdm is not None:
+            self._tqdm.close()
+        elif self._shown:
+            self.stream.write("\n")
+            self.stream.flush()

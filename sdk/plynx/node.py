@@ -141,6 +141,7 @@ class ParamItem:
             "removable": False,
             "publicable": True,
             "widget": None if self.widget is None else {"alias": self.widget},
+            "reference": None,
         }
 
 
@@ -232,7 +233,7 @@ def _declare(target: Any, kind: str, item: InputItem | ParamItem | OutputItem) -
     for other in others:
         if other.name == item.name:
             other_kind = "input" if isinstance(other, InputItem) else "parameter"
-            raise _fail(target, f"the {kind} {item.name!r} has the same name as an {other_kind}")
+            raise _fail(target, f"the {kind} {item.name!r} has the same name as a declared {other_kind}")
     if kind == "input":
         inputs.insert(0, item)  # type: ignore[arg-type]
     else:
@@ -734,7 +735,7 @@ def operation_document(target: Any) -> dict[str, Any]:
     params = _params_of(target)
     _check_signature(target, params)
     location = _location(target)
-    hidden = {"mutable_type": False, "removable": False, "publicable": False, "widget": None}
+    hidden = {"mutable_type": False, "removable": False, "publicable": False, "widget": None, "reference": None}
     parameters = [
         {
             "name": CMD,
