@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { configure, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { delay, http, HttpResponse } from "msw";
 import { describe, expect, test } from "vitest";
@@ -8,6 +8,9 @@ import { server } from "@/testing/server";
 import { renderApp } from "@/testing/test-utils";
 
 import { WorkflowsPage } from "./WorkflowsPage";
+
+// The first page a test file renders also loads the app's modules, which can take a few seconds on a busy machine.
+configure({ asyncUtilTimeout: 5000 });
 
 /** Answer the workflows list with `respond`, recording the query of every request. */
 function workflowsApi(respond: (params: URLSearchParams) => Response) {
@@ -35,8 +38,7 @@ describe("the workflows page", () => {
 
     renderApp("/");
 
-    // The first page of the suite also loads the app's modules: give it time.
-    const row = (await screen.findByRole("link", { name: "Word count" }, { timeout: 5000 })).closest("tr")!;
+    const row = (await screen.findByRole("link", { name: "Word count" })).closest("tr")!;
     expect(screen.getByRole("heading", { name: "Workflows" })).toBeInTheDocument();
     expect(screen.getByRole("link", { name: "Word count" })).toHaveAttribute("href", "/workflows/w1");
     expect(within(row).getByText("alice")).toBeInTheDocument();

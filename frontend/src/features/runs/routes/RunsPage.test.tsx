@@ -1,0 +1,87 @@
+import { configure, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { http, HttpResponse } from "msw";
+import { describe, expect, test } from "vitest";
+
+import type { Run } from "@/lib/api/types";
+import { page } from "@/testing/data";
+import { server } from "@/testing/server";
+import { renderApp } from "@/testing/test-utils";
+
+// The first page a test file renders also loads the app's modules, which can take a few seconds on a busy machine.
+configure({ asyncUtilTimeout: 5000 });
+
+function run(overrides: Partial<Run>): Run {
+  return {
+    id: "6a1f0000000000000000aaaa",
+    title: "Word count",
+    kind: "workflow",
+    status: "SUCCESS",
+    workflow: "6a1f000000000000000000ww",
+    author: "alice",
+    author_id: 2,
+    parent_run: null,
+    parent_node: null,
+    cancel_requested_at: null,
+    created_at: "2026-11-02T10:00:00Z",
+    started_at: "2026-11-02T10:00:01Z",
+    finished_at: "2026-11-02T10:00:13Z",
+    duration: 12.4,
+    readonly: false,
+    ...overrides,
+  } as Run;
+}
+
+describe("the runs page", () => {
+  test("links each run to its view and its workflow, newest first", async () => {
+    const queries: URLSearchParams[] = [];
+    server.use(
+      http.get("/api/v1/runs/", ({ request }) => {
+        queries.push(new URL(request.url).searchParams);
+        return HttpResponse.json(page([run({ id: "r1", title: "Word count", status: "RUNNING" })]));
+      }),
+    );
+
+    renderApp("/runs");
+
+    const link = await screen.findByRole("link", { name: "Word count" });
+    expect(link).toHaveAttribute("href", "/runs/r1");
+    const row = link.closest("tr")!;
+    expect(within(row).getByRole("link", { name: "Open workflow" })).toHaveAttribute("href", "/workflows/6a1f000000000000000000ww");
+    expect(within(row).getByText("running")).toBeInTheDocument();
+    expect(within(row).getByText("12.4 s")).toBeInTheDocument();
+    // Runs are neither starred nor deleted.
+    expect(within(row).queryByRole("button")).toBeNull();
+    expect(queries[0]?.get("ordering")).toBe("-created_at");
+  });
+
+  test("filters by run status and author, and searches titles", async () => {
+    const queries: URLSearchParams[] = [];
+    server.use(
+      http.get("/api/v1/runs/", ({ request }) => {
+        queries.push(new URL(request.url).searchParams);
+        return HttpResponse.json(page([]));
+      }),
+    );
+    const user = userEvent.setup();
+    renderApp("/runs");
+    expect(await screen.findByText("No runs yet.")).toBeInTheDocument();
+    expect(screen.getByText("Words match the run’s title.")).toBeInTheDocument();
+
+    await user.selectOptions(screen.getByLabelText("Status"), "FAILED");
+    await user.click(screen.getByRole("button", { name: "Mine" }));
+    await user.type(screen.getByRole("searchbox", { name: "Search runs" }), "nightly");
+
+    await waitFor(() =>
+      expect(Object.fromEntries(queries.at(-1)!)).toEqual({
+        search: "nightly",
+        status: "FAILED",
+        author: "default",
+        ordering: "-created_at",
+        offset: "0",
+        limit: "20",
+      }),
+    );
+    expect(await screen.findByText("No run matches these filters.")).toBeInTheDocument();
+  });
+});
