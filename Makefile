@@ -8,15 +8,16 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 # The tests' own Redis databases (13 and 14), apart from the 0 that `make up` uses.
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
 
-.PHONY: up down status test lint check-migrations pytest frontend-test frontend-api-types install install-dev clean help
+.PHONY: up down status test lint check-migrations pytest frontend-test e2e frontend-api-types install install-dev clean help
 
 help:
 	@echo "make up      install what is needed and run the platform (web, worker, beat, Flower)"
 	@echo "make down    stop every process make up started"
 	@echo "make status  show the processes make up started"
-	@echo "make test    install what is needed and run every test (lint, migrations, pytest, frontend)"
+	@echo "make test    install what is needed and run every test (lint, migrations, pytest, frontend, browser suite)"
 	@echo "make lint    ruff check, format check and mypy"
 	@echo "make frontend-test       the web app's lint, type check and Vitest suite (part of make test)"
+	@echo "make e2e     the browser suite (Playwright, headless Chromium) against the real stack (part of make test)"
 	@echo "make frontend-api-types  regenerate the web app's API types from the server's OpenAPI schema"
 
 # The virtualenv is rebuilt when a requirements file changes.
@@ -67,7 +68,18 @@ frontend-api-types: install-dev
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python manage.py spectacular --format openapi-json --file var/openapi.json
 	cd frontend && npm run api:types -- ../var/openapi.json
 
-test: lint check-migrations pytest frontend-test
+# The browser suite (frontend/e2e/): Debian's Chromium (Playwright downloads none), the built web
+# app, and the real platform on free ports with a database and a Redis database of its own
+# (tests/e2e_stack.py starts it, seeds it and always stops it). Screenshots land in var/screenshots/.
+e2e: install-dev
+	@PYTHON=$(BIN)/python compose/local/services.sh
+	@test -x "$${CHROMIUM_PATH:-/usr/bin/chromium}" || bash -c 'source compose/local/lib.sh \
+		&& apt_install chromium "the browser suite needs Chromium at /usr/bin/chromium"'
+	cd frontend && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; } \
+		&& npm run build
+	$(BIN)/python tests/e2e_stack.py -- npm --prefix frontend run e2e
+
+test: lint check-migrations pytest frontend-test e2e
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache frontend/node_modules frontend/dist
