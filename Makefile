@@ -8,7 +8,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 # The tests' own Redis databases (13 and 14), apart from the 0 that `make up` uses.
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
 
-.PHONY: up down status test lint check-migrations pytest frontend-test e2e frontend-api-types install install-dev clean help
+.PHONY: up down status test lint check-migrations pytest frontend-test e2e deploy-check frontend-api-types install install-dev clean help
 
 help:
 	@echo "make up      install what is needed and run the platform (web, worker, beat, Flower)"
@@ -18,6 +18,7 @@ help:
 	@echo "make lint    ruff check, format check and mypy"
 	@echo "make frontend-test       the web app's lint, type check and Vitest suite (part of make test)"
 	@echo "make e2e     the browser suite (Playwright, headless Chromium) against the real stack (part of make test)"
+	@echo "make deploy-check        validate the compose file and the Kubernetes manifests (part of make test)"
 	@echo "make frontend-api-types  regenerate the web app's API types from the server's OpenAPI schema"
 
 # The virtualenv is rebuilt when a requirements file changes.
@@ -79,7 +80,14 @@ e2e: install-dev
 		&& npm run build
 	$(BIN)/python tests/e2e_stack.py -- npm --prefix frontend run e2e
 
-test: lint check-migrations pytest frontend-test e2e
+# The deployment files (compose/docker-compose.yml, compose/k8s/): the Compose Specification's
+# schema, `docker-compose config` (Debian's docker-compose package, installed when missing) and
+# the Kubernetes schemas (kubernetes-validate, offline). Before pytest, whose tests/deploy need it.
+deploy-check: install-dev
+	@command -v docker-compose >/dev/null 2>&1 || bash -c 'source compose/local/lib.sh && apt_install docker-compose "make deploy-check runs docker-compose config"'
+	$(BIN)/python -m tests.deploy.validate
+
+test: lint check-migrations deploy-check pytest frontend-test e2e
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache frontend/node_modules frontend/dist
