@@ -1,0 +1,5 @@
+"""``python -m plynx``: the ``plynx`` command."""
+
+from plynx.cli import run
+
+run()
