@@ -7,7 +7,8 @@ launcher (``tests/e2e_stack.py``) writes it to the JSON file ``E2E_SEED`` names.
 - ``alice`` is the user the suite logs in as; ``bob`` is her colleague, who wrote the operations
   and owns "Bob's experiment", read-only for alice.
 - Operations (bash_jinja2, typed ports): "Write greeting" (str and int parameters, a file out),
-  "Shout" (a file in, a file out), "Make table" (a CSV out), "Sleep" (for cancelling).
+  "Shout" (a file in, a file out), "Make table" (a CSV out), "Concatenate" (any number of files
+  in, one out) and "Sleep" (for cancelling).
 """
 
 from __future__ import annotations
@@ -77,6 +78,13 @@ OPERATIONS = {
         "Writes a small CSV table",
         "printf 'name,score\\nada,3\\ngrace,5\\n' > {{ outputs.table }}\n",
         outputs=[{"name": "table", "file_type": "csv"}],
+    ),
+    "concat": _operation(
+        "Concatenate",
+        "Joins any number of text files, in order",
+        "cat {{ inputs.parts | quote }} > {{ outputs.all }}\n",
+        inputs=[{"name": "parts", "file_types": ["file"], "values": [], "min_count": 1, "max_count": -1}],
+        outputs=[{"name": "all", "file_type": "file"}],
     ),
     "sleep": _operation(
         "Sleep",

@@ -9,7 +9,7 @@ import { SCREENSHOTS } from "./paths";
 
 interface Seeded {
   users: Record<"alice" | "bob", { username: string; password: string }>;
-  operations: Record<"greeting" | "shout" | "table" | "sleep", { id: string; title: string }>;
+  operations: Record<"greeting" | "shout" | "table" | "concat" | "sleep", { id: string; title: string }>;
   workflows: Record<"shared" | "longJob", { id: string; title: string; owner: string }>;
 }
 
