@@ -147,8 +147,9 @@ def test_hub_list_counts_offered_operations_by_kind() -> None:
     NodeFactory(kind="python", node_status=NodeStatus.DEPRECATED)
     NodeFactory(kind="python", node_status=NodeStatus.CREATED)
     NodeFactory(kind="file", node_status=NodeStatus.READY)
-    (hub,) = hub_list(user=user)
+    hub, demo = hub_list(user=user)
     assert (hub.kind, hub.title) == ("database", "Operations")
+    assert demo.kind == "demo"  # operations defined in code (tests/nodes/test_hubs.py)
     assert {group.kind: group.count for group in hub.groups} == {
         "file": 1,
         "bash_jinja2": 0,

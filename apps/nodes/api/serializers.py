@@ -234,11 +234,12 @@ class UpgradeResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class HubGroupSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    kind = serializers.CharField()
+    key = serializers.CharField(help_text="What hubs/search takes as group to list this group's operations.")
+    kind = serializers.CharField(help_text="The kind of the group's operations.")
     title = serializers.CharField()
     icon = serializers.CharField()
     color = serializers.CharField()
-    count = serializers.IntegerField(help_text="Approved (or merely deprecated) operations of this kind.")
+    count = serializers.IntegerField(help_text="Approved (or merely deprecated) operations in the group.")
 
 
 class HubSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -252,6 +253,7 @@ class HubSearchQuerySerializer(serializers.Serializer):  # type: ignore[type-arg
     q = serializers.CharField(required=False, allow_blank=True, help_text="Free text and key:value tokens.")
     kind = serializers.CharField(required=False, allow_blank=True)
     hub = serializers.CharField(required=False, allow_blank=True)
+    group = serializers.CharField(required=False, allow_blank=True, help_text="A group of the hub (its key).")
     input_file_type = serializers.CharField(required=False, allow_blank=True)
     output_file_type = serializers.CharField(required=False, allow_blank=True)
 

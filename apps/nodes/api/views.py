@@ -266,8 +266,9 @@ class HubSearchViewSet(ServiceErrorsMixin, viewsets.GenericViewSet):  # type: ig
             text=params.get("q", ""),
             kind=params.get("kind", ""),
             hub=params.get("hub", ""),
+            group=params.get("group", ""),
             input_file_type=params.get("input_file_type", ""),
             output_file_type=params.get("output_file_type", ""),
-        ).select_related("author")
-        page = self.paginate_queryset(found.order_by("-starred", "title", "pk"))
+        )
+        page = self.paginate_queryset(found)  # a hub's own list, or a queryset
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

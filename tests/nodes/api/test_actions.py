@@ -218,20 +218,33 @@ def test_workflows_list_leaves_out_the_graphs(api: APIClient, owner: User) -> No
 def test_hubs_and_their_search(api: APIClient, owner: User) -> None:
     split = make_operation(owner, status=NodeStatus.READY)
     make_operation(owner, status=NodeStatus.CREATED)
-    hubs = api.get("/api/v1/hubs/").json()
-    assert hubs == [
-        {
-            "kind": "database",
-            "title": "Operations",
-            "icon": "database",
-            "groups": [
-                {"kind": "file", "title": "File", "icon": "file", "color": "#9e9e9e", "count": 0},
-                {"kind": "bash_jinja2", "title": "BashJinja2", "icon": "terminal", "color": "#0277bd", "count": 0},
-                {"kind": "python", "title": "Python", "icon": "code", "color": "#283593", "count": 1},
-                {"kind": "composite", "title": "Composite", "icon": "layers", "color": "#4527a0", "count": 0},
-            ],
-        }
-    ]
+    database, demo = api.get("/api/v1/hubs/").json()
+    assert database == {
+        "kind": "database",
+        "title": "Operations",
+        "icon": "database",
+        "groups": [
+            {"key": "file", "kind": "file", "title": "File", "icon": "file", "color": "#9e9e9e", "count": 0},
+            {
+                "key": "bash_jinja2",
+                "kind": "bash_jinja2",
+                "title": "BashJinja2",
+                "icon": "terminal",
+                "color": "#0277bd",
+                "count": 0,
+            },
+            {"key": "python", "kind": "python", "title": "Python", "icon": "code", "color": "#283593", "count": 1},
+            {
+                "key": "composite",
+                "kind": "composite",
+                "title": "Composite",
+                "icon": "layers",
+                "color": "#4527a0",
+                "count": 0,
+            },
+        ],
+    }
+    assert demo["kind"] == "demo"  # operations defined in code: tests/nodes/test_hubs.py
 
     def found(query: str) -> list[str]:
         response = api.get(f"/api/v1/hubs/search/?{query}")
@@ -246,7 +259,7 @@ def test_hubs_and_their_search(api: APIClient, owner: User) -> None:
         "kind": ["unknown operation kind 'nope'; use one of file, bash_jinja2, python, composite"]
     }
     assert api.get("/api/v1/hubs/search/?input_file_type=exe").status_code == 400
-    assert api.get("/api/v1/hubs/search/?hub=nope").json() == {"hub": ["unknown hub 'nope'"]}
+    assert api.get("/api/v1/hubs/search/?hub=nope").json() == {"hub": ["unknown hub 'nope'; use one of database, demo"]}
 
 
 def test_the_schema_describes_the_collections(api: APIClient) -> None:
