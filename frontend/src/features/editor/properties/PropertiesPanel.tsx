@@ -3,7 +3,9 @@ import { useId, useState } from "react";
 import { setParameter, setParameterOnNodes, sharedParameters } from "../graph/edit";
 import type { NodeDoc, Parameter } from "../graph/types";
 import { ParameterField } from "./ParameterField";
-import { linkParameter } from "./values";
+import { isScriptParameter, linkParameter } from "./values";
+
+export { isScriptParameter };
 import "./properties.css";
 
 export interface NodeLink {
@@ -25,11 +27,6 @@ export interface PropertiesPanelProps {
   workflowParameters?: readonly Parameter[];
   /** Where a node's outputs and logs can be opened (a run's results). */
   nodeLinks?: (nodeId: string) => NodeLinks;
-}
-
-/** The script of an operation: its `cmd` code parameter (`_cmd` in older documents). */
-export function isScriptParameter(parameter: Pick<Parameter, "name" | "parameter_type">): boolean {
-  return parameter.parameter_type === "code" && (parameter.name === "cmd" || parameter.name === "_cmd");
 }
 
 /**

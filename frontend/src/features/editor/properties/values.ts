@@ -13,6 +13,11 @@ export function parameterLabel(parameter: Pick<Parameter, "name" | "widget">): s
   return alias ? alias : parameter.name;
 }
 
+/** The script of an operation: its `cmd` code parameter (`_cmd` in older documents). */
+export function isScriptParameter(parameter: Pick<Parameter, "name" | "parameter_type">): boolean {
+  return parameter.parameter_type === "code" && (parameter.name === "cmd" || parameter.name === "_cmd");
+}
+
 /** A fresh value of `type`, as the server's `default_value` makes it. */
 export function defaultValue(type: ParameterType): unknown {
   switch (type) {
