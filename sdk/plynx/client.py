@@ -139,7 +139,7 @@ def _message(response: requests.Response) -> tuple[str, Any]:
     try:
         body = response.json()
     except ValueError:
-        text = re.sub(r"<[^>]+>|\s+", " ", response.text).strip()
+        text = " ".join(re.sub(r"<[^>]+>", " ", response.text).split())
         return (text[:500] or response.reason or f"HTTP {response.status_code}"), None
     if isinstance(body, dict) and "detail" in body:
         message = str(body["detail"])
