@@ -12,6 +12,7 @@ import {
   dragFromCatalog,
   edges,
   getJson,
+  openOutput,
   port,
   runStatuses,
   screenshot,
@@ -144,18 +145,14 @@ test("run it and watch every node reach SUCCESS", async () => {
 
 test("open a preview of an output", async () => {
   await canvasNode(page, SHOUT).click();
-  const details = page.getByRole("complementary", { name: "Node details" });
-  await expect(details).toBeVisible();
-  await details.getByText("loud", { exact: true }).click();
-  const preview = page.getByRole("region", { name: "Preview" });
+  const preview = await openOutput(page, "loud");
   await expect(preview).toContainText("HELLO FROM THE BROWSER 1");
   await expect(preview).toContainText("HELLO FROM THE BROWSER 2");
-  await expect(preview.getByRole("link", { name: /download/i })).toBeVisible();
+  await expect(preview.getByRole("link", { name: "Download" })).toBeVisible();
 
   // A CSV output is shown as a table.
   await canvasNode(page, TABLE).click();
-  await details.getByText("table", { exact: true }).click();
-  const table = preview.getByRole("table");
+  const table = (await openOutput(page, "table")).getByRole("table");
   await expect(table.getByRole("columnheader", { name: "score" })).toBeVisible();
   await expect(table.getByRole("cell", { name: "grace" })).toBeVisible();
   await screenshot(page, "output-preview");

@@ -78,6 +78,20 @@ export async function wire(page: Page, from: Locator, to: Locator): Promise<void
   await page.mouse.up();
 }
 
+/**
+ * The preview of output `name` of the node selected in a run: the node details panel shows it
+ * (a node with several outputs offers one button each).
+ */
+export async function openOutput(page: Page, name: string): Promise<Locator> {
+  const details = page.getByRole("complementary", { name: "Node details" });
+  await expect(details).toBeVisible();
+  const choice = details.getByRole("group", { name: "Outputs" }).getByRole("button", { name, exact: true });
+  if ((await choice.count()) > 0) await choice.click();
+  const preview = details.getByRole("region", { name: "Preview" });
+  await expect(preview).toContainText(name);
+  return preview;
+}
+
 /** Save a screenshot of the whole page into the folder the README names. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   // Fonts loaded and two frames drawn: the canvas has laid out what it shows.
@@ -85,7 +99,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
     await document.fonts.ready;
     await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
   });
-  await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: false });
+  await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
 }
 
 /** Node states of a run as the server reports them: title → status. */
