@@ -20,6 +20,7 @@ from plynx.client import ApiError, Client, _message
 from apps.users.policies import DEFAULT_POLICIES, IAMPolicy
 from tests.factories import UserFactory
 from tests.graphs.conftest import celery_worker, clean_broker, live_env, storage_dir  # noqa: F401 - fixtures
+from tests.graphs.greetings import greeting_workflow
 from tests.graphs.workflows import bash, inp, link, out, param, workflow
 from tests.live import Process
 
@@ -51,26 +52,6 @@ def plynx(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
     return run
 
 
-def greeting_workflow(author: Any) -> Any:
-    """greet says the workflow parameter ``greeting`` (and logs it); shout upper-cases it."""
-    greet = bash(
-        "greet",
-        "echo said {{ params.tag }}\necho {{ params.tag }} > {{ outputs.out }}",
-        outputs=[out("out")],
-        params=[{**param("tag", "str", "unused"), "reference": "greeting"}],
-    )
-    shout = bash(
-        "shout",
-        "tr a-z A-Z < {{ inputs.in }} > {{ outputs.out }}",
-        inputs=[inp("in", link(greet, "out"))],
-        outputs=[out("out")],
-    )
-    flow = workflow(author, greet, shout, title="greetings")
-    flow.parameters = [param("greeting", "str", "hello"), param("times", "int", 1)]
-    flow.save()
-    return flow
-
-
 @pytest.fixture
 def single_user_server(live_server: Any, settings: Any) -> str:
     settings.PLYNX_MULTI_USER = False
@@ -86,7 +67,7 @@ def test_run_with_an_override_follow_it_and_read_what_it_made(
 ) -> None:
     from apps.users.services import user_ensure_default
 
-    flow = greeting_workflow(user_ensure_default())
+    flow, _, _ = greeting_workflow(user_ensure_default())
     server = ("--server", single_user_server)
     started = plynx("run", flow.pk, "-p", "greeting=bye", "--interval", "0.2", *server, console_script=True)
     assert started.returncode == 0, started.stderr
@@ -167,7 +148,7 @@ def test_bad_ids_bad_overrides_and_unreachable_servers_are_said_plainly(
 ) -> None:
     from apps.users.services import user_ensure_default
 
-    flow = greeting_workflow(user_ensure_default())
+    flow, _, _ = greeting_workflow(user_ensure_default())
     server = ("--server", single_user_server)
     cases = [
         (("run", MISSING_ID), cli.EXIT_NOT_FOUND, f"no workflow {MISSING_ID} (or you may not see it)"),
@@ -206,7 +187,7 @@ def test_login_whoami_permissions_and_logout_on_a_multi_user_server(
     for user in (alice, bob):
         user.set_password(PASSWORD)
         user.save(update_fields=["password"])
-    flow = greeting_workflow(alice)
+    flow, _, _ = greeting_workflow(alice)
     server = ("--server", live_server.url)
 
     anonymous = plynx("workflows", "list", *server)

@@ -9,7 +9,8 @@ from apps.graphs.services import run_create
 from apps.resources.models import Resource
 from apps.resources.storage import blob_open
 from tests.factories import UserFactory
-from tests.graphs.workflows import bash, inp, link, node_run, out, param, wait_for_run, workflow
+from tests.graphs.greetings import greeting_workflow
+from tests.graphs.workflows import node_run, wait_for_run
 
 pytestmark = pytest.mark.usefixtures("celery_worker")
 S = NodeRunningStatus
@@ -22,21 +23,7 @@ def content(resource_id: str) -> str:
 
 def test_overrides_run_what_changed_and_restore_what_did_not() -> None:
     author = UserFactory()
-    greet = bash(
-        "greet",
-        "echo {{ params.tag }} > {{ outputs.out }}",
-        outputs=[out("out")],
-        params=[{**param("tag", "str", "unused"), "reference": "greeting"}],
-    )
-    shout = bash(
-        "shout",
-        "tr a-z A-Z < {{ inputs.in }} > {{ outputs.out }}",
-        inputs=[inp("in", link(greet, "out"))],
-        outputs=[out("out")],
-    )
-    flow = workflow(author, greet, shout)
-    flow.parameters = [param("greeting", "str", "hello")]
-    flow.save()
+    flow, greet, shout = greeting_workflow(author)
 
     first = wait_for_run(run_create(workflow=flow, author=author))
     assert first.status == GraphRunningStatus.SUCCESS
