@@ -586,8 +586,8 @@ class _Shipper:
         return name
 
     def _bind(self, name: str, module_globals: dict[str, Any], user: Any) -> None:
-        if name in self.bound:
-            return
+        if name in self.bound or not name.isidentifier():
+            return  # not a name of the source (pytest's assertion rewriting adds such globals)
         if name not in module_globals:
             return  # a builtin, or a name Python would not find either
         value = module_globals[name]

@@ -46,6 +46,7 @@ def _label(number: float) -> str:
 @output(name="text", var_type="file")
 @operation(title="Summarize", description="Sum or max of xs, scaled.", timeout=30)
 def summarize(xs: list[int], config: dict[str, Any], offset: float, mode: str) -> dict[str, Any]:
+    assert isinstance(xs, list)  # pytest rewrites asserts with globals of its own, which stay out of the code
     picked = sum(xs) if mode == "sum" else max(xs)
     total = picked * SCALE * config["factor"] + offset
     labels = SEPARATOR.join(_label(value) for value in (total, sqrt(16)))
