@@ -31,7 +31,9 @@ export function AppLayout() {
         </nav>
         {user && (
           <div className="user">
-            <span title={user.username}>{user.display_name || user.username}</span>
+            <NavLink to="/settings" className="user-name" title={`Settings of ${user.username}`}>
+              {user.display_name || user.username}
+            </NavLink>
             <button
               type="button"
               className="link"
