@@ -30,7 +30,8 @@ function setup(type: ParameterType, initial: unknown, extra: { readOnly?: boolea
   return { sent, user: userEvent.setup() };
 }
 
-describe("ParameterField", () => {
+// Typing with user-event is slow on a busy machine: a generous timeout keeps these honest tests from flaking.
+describe("ParameterField", { timeout: 20_000 }, () => {
   it("labels the field with the widget alias when there is one", () => {
     render(<ParameterField parameter={{ ...parameter("n_epochs", "int", 3), widget: { alias: "Epochs" } }} onChange={() => {}} />);
     expect(screen.getByLabelText("Epochs")).toHaveValue("3");

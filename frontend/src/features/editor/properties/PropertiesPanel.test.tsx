@@ -57,7 +57,8 @@ function setup(props: Omit<PropertiesPanelProps, "graph" | "onChange">) {
 const param = (nodes: NodeDoc[], id: string, name: string) =>
   nodes.find((n) => n._id === id)?.parameters.find((p) => p.name === name) as Parameter;
 
-describe("PropertiesPanel", () => {
+// Typing with user-event is slow on a busy machine: a generous timeout keeps these honest tests from flaking.
+describe("PropertiesPanel", { timeout: 20_000 }, () => {
   it("asks for a selection when nothing is selected", () => {
     setup({ selectedIds: [], readOnly: false });
     expect(screen.getByText("Select a node to see and edit its properties.")).toBeInTheDocument();

@@ -3,6 +3,7 @@ import { useId, useState } from "react";
 import { setParameter, setParameterOnNodes, sharedParameters } from "../graph/edit";
 import type { NodeDoc, Parameter } from "../graph/types";
 import { ParameterField } from "./ParameterField";
+import { TextField } from "./TextField";
 import { isScriptParameter, linkParameter } from "./values";
 
 export { isScriptParameter };
@@ -146,44 +147,27 @@ function SingleNode({ node, graph, readOnly, onChange, workflowParameters = [], 
 
   return (
     <>
-      <div className="param-field">
-        <label htmlFor={`${id}-title`} className="param-label">
-          Title
-        </label>
-        <input
-          id={`${id}-title`}
-          type="text"
-          value={titleText}
-          disabled={readOnly}
-          aria-invalid={titleEmpty || undefined}
-          onChange={(event) => {
-            const text = event.target.value;
-            if (text.trim() === "") {
-              setTitleDraft({ text, at: node.title });
-            } else {
-              setTitleDraft({ text, at: text });
-              updateNode({ title: text });
-            }
-          }}
-        />
+      <TextField
+        label="Title"
+        value={titleText}
+        disabled={readOnly}
+        invalid={titleEmpty}
+        onChange={(text) => {
+          if (text.trim() === "") {
+            setTitleDraft({ text, at: node.title });
+          } else {
+            setTitleDraft({ text, at: text });
+            updateNode({ title: text });
+          }
+        }}
+      >
         {titleEmpty && (
           <p className="param-error" role="alert">
             A node needs a title.
           </p>
         )}
-      </div>
-      <div className="param-field">
-        <label htmlFor={`${id}-description`} className="param-label">
-          Description
-        </label>
-        <textarea
-          id={`${id}-description`}
-          rows={2}
-          value={node.description}
-          disabled={readOnly}
-          onChange={(event) => updateNode({ description: event.target.value })}
-        />
-      </div>
+      </TextField>
+      <TextField label="Description" rows={2} value={node.description} disabled={readOnly} onChange={(description) => updateNode({ description })} />
       <span className="props-kind" title="Kind">
         {node.kind}
       </span>

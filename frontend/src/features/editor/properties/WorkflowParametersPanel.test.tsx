@@ -30,7 +30,8 @@ function setup(initial: Parameter[], readOnly = false) {
   return { changes, renames, last, user: userEvent.setup(), panel: screen.getByRole("region", { name: "Workflow parameters" }) };
 }
 
-describe("WorkflowParametersPanel", () => {
+// Typing with user-event is slow on a busy machine: a generous timeout keeps these honest tests from flaking.
+describe("WorkflowParametersPanel", { timeout: 20_000 }, () => {
   it("adds a parameter of the chosen type with that type's default value", async () => {
     const { last, user } = setup([]);
     await user.type(screen.getByLabelText("Name"), "threshold");

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 
 import type { InputPort, OutputPort } from "@/features/editor/graph/types";
 import { UNLIMITED } from "@/features/editor/graph/types";
@@ -94,75 +94,70 @@ function FileTypesField(props: { label: string; value: readonly string[]; fileTy
   );
 }
 
-/** The operation's inputs: name, file types, least and most connections; add and remove. */
-export function InputsEditor({ ports, onChange, readOnly, fileTypes, problems }: PortsProps<InputPort>) {
+interface PortsTableProps<T extends { name: string }> extends PortsProps<T> {
+  /** "Input" or "Output": names the section, its rows and its buttons. */
+  noun: "Input" | "Output";
+  empty: string;
+  /** Headers of the columns after the name, and their cells for one row. */
+  columns: readonly { header: string; title?: string }[];
+  cells: (port: T, n: number, update: (fields: Partial<T>) => void) => ReactNode[];
+  newPort: (name: string) => T;
+}
+
+/** A section of ports: one row each with its name, the other columns, and a remove button; add. */
+function PortsTable<T extends { name: string }>(props: PortsTableProps<T>) {
+  const { ports, onChange, readOnly, problems, noun } = props;
+  const section = noun === "Input" ? "inputs" : "outputs";
+  const lower = noun.toLowerCase();
   const names = ports.map((port) => port.name);
   return (
-    <section className="op-section" aria-label="Inputs">
-      <h2>Inputs</h2>
-      <SectionProblems problems={problemsOf(problems, "inputs")} names={names} />
+    <section className="op-section" aria-label={`${noun}s`}>
+      <h2>{noun}s</h2>
+      <SectionProblems problems={problemsOf(problems, section)} names={names} />
       {ports.length === 0 ? (
-        <p className="op-empty">No inputs. An operation without inputs starts a workflow.</p>
+        <p className="op-empty">{props.empty}</p>
       ) : (
         <table className="op-table">
           <thead>
             <tr>
               <th>Name</th>
-              <th>File types</th>
-              <th title="The fewest connections the input needs">Min</th>
-              <th title="The most connections the input takes">Max</th>
+              {props.columns.map((column) => (
+                <th key={column.header} title={column.title}>
+                  {column.header}
+                </th>
+              ))}
               <th aria-label="Actions" />
             </tr>
           </thead>
           <tbody>
             {ports.map((port, index) => {
               const n = index + 1;
-              const unlimited = port.max_count === UNLIMITED;
-              const update = (fields: Partial<InputPort>) => onChange(replaceAt(ports, index, { ...port, ...fields }));
+              const update = (fields: Partial<T>) => onChange(replaceAt(ports, index, { ...port, ...fields }));
               return (
                 <tr key={index}>
                   <td>
                     <input
                       type="text"
-                      aria-label={`Input ${n} name`}
+                      aria-label={`${noun} ${n} name`}
                       value={port.name}
                       disabled={readOnly}
                       spellCheck={false}
-                      onChange={(event) => update({ name: event.target.value })}
+                      onChange={(event) => update({ name: event.target.value } as Partial<T>)}
                     />
-                    <FieldProblems problems={problemsOf(problems, "inputs", port.name)} />
+                    <FieldProblems problems={problemsOf(problems, section, port.name)} />
                   </td>
-                  <td>
-                    <FileTypesField
-                      label={`Input ${n} file types`}
-                      value={port.file_types}
-                      fileTypes={fileTypes}
-                      disabled={readOnly}
-                      onChange={(file_types) => update({ file_types })}
-                    />
-                  </td>
-                  <td>
-                    <CountField label={`Input ${n} minimum`} value={port.min_count} min={0} disabled={readOnly} onChange={(min_count) => update({ min_count })} />
-                  </td>
-                  <td>
-                    <div className="op-max">
-                      {!unlimited && (
-                        <CountField label={`Input ${n} maximum`} value={port.max_count} min={1} disabled={readOnly} onChange={(max_count) => update({ max_count })} />
-                      )}
-                      <label className="op-inline-check">
-                        <input
-                          type="checkbox"
-                          checked={unlimited}
-                          disabled={readOnly}
-                          onChange={(event) => update({ max_count: event.target.checked ? UNLIMITED : Math.max(1, port.min_count) })}
-                        />
-                        any
-                      </label>
-                    </div>
-                  </td>
+                  {props.cells(port, n, update).map((cell, column) => (
+                    <td key={column}>{cell}</td>
+                  ))}
                   <td>
                     {!readOnly && (
-                      <button type="button" className="icon-button" aria-label={`Remove input ${n}`} title="Remove" onClick={() => onChange(ports.filter((_, i) => i !== index))}>
+                      <button
+                        type="button"
+                        className="icon-button"
+                        aria-label={`Remove ${lower} ${n}`}
+                        title="Remove"
+                        onClick={() => onChange(ports.filter((_, i) => i !== index))}
+                      >
                         ×
                       </button>
                     )}
@@ -174,88 +169,81 @@ export function InputsEditor({ ports, onChange, readOnly, fileTypes, problems }:
         </table>
       )}
       {!readOnly && (
-        <button
-          type="button"
-          className="small-button"
-          onClick={() =>
-            onChange([...ports, { name: freshName("in", names), file_types: ["file"], values: [], min_count: 1, max_count: 1 }])
-          }
-        >
-          + Add input
+        <button type="button" className="small-button" onClick={() => onChange([...ports, props.newPort(freshName(lower === "input" ? "in" : "out", names))])}>
+          + Add {lower}
         </button>
       )}
     </section>
   );
 }
 
-/** The operation's outputs: name and file type; add and remove. */
-export function OutputsEditor({ ports, onChange, readOnly, fileTypes, problems }: PortsProps<OutputPort>) {
-  const names = ports.map((port) => port.name);
+const INPUT_COLUMNS = [
+  { header: "File types" },
+  { header: "Min", title: "The fewest connections the input needs" },
+  { header: "Max", title: "The most connections the input takes" },
+];
+
+/** The operation's inputs: name, file types, least and most connections; add and remove. */
+export function InputsEditor(props: PortsProps<InputPort>) {
+  const { readOnly, fileTypes } = props;
   return (
-    <section className="op-section" aria-label="Outputs">
-      <h2>Outputs</h2>
-      <SectionProblems problems={problemsOf(problems, "outputs")} names={names} />
-      {ports.length === 0 ? (
-        <p className="op-empty">No outputs.</p>
-      ) : (
-        <table className="op-table">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>File type</th>
-              <th aria-label="Actions" />
-            </tr>
-          </thead>
-          <tbody>
-            {ports.map((port, index) => {
-              const n = index + 1;
-              const update = (fields: Partial<OutputPort>) => onChange(replaceAt(ports, index, { ...port, ...fields }));
-              const known = fileTypes.some((kind) => kind.kind === port.file_type);
-              return (
-                <tr key={index}>
-                  <td>
-                    <input
-                      type="text"
-                      aria-label={`Output ${n} name`}
-                      value={port.name}
-                      disabled={readOnly}
-                      spellCheck={false}
-                      onChange={(event) => update({ name: event.target.value })}
-                    />
-                    <FieldProblems problems={problemsOf(problems, "outputs", port.name)} />
-                  </td>
-                  <td>
-                    <select aria-label={`Output ${n} file type`} value={port.file_type} disabled={readOnly} onChange={(event) => update({ file_type: event.target.value })}>
-                      {!known && <option value={port.file_type}>{port.file_type}</option>}
-                      {fileTypes.map((kind) => (
-                        <option key={kind.kind} value={kind.kind}>
-                          {kind.title}
-                        </option>
-                      ))}
-                    </select>
-                  </td>
-                  <td>
-                    {!readOnly && (
-                      <button type="button" className="icon-button" aria-label={`Remove output ${n}`} title="Remove" onClick={() => onChange(ports.filter((_, i) => i !== index))}>
-                        ×
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      )}
-      {!readOnly && (
-        <button
-          type="button"
-          className="small-button"
-          onClick={() => onChange([...ports, { name: freshName("out", names), file_type: "file", resource_id: null }])}
-        >
-          + Add output
-        </button>
-      )}
-    </section>
+    <PortsTable
+      {...props}
+      noun="Input"
+      empty="No inputs. An operation without inputs starts a workflow."
+      columns={INPUT_COLUMNS}
+      newPort={(name) => ({ name, file_types: ["file"], values: [], min_count: 1, max_count: 1 })}
+      cells={(port, n, update) => [
+        <FileTypesField
+          key="types"
+          label={`Input ${n} file types`}
+          value={port.file_types}
+          fileTypes={fileTypes}
+          disabled={readOnly}
+          onChange={(file_types) => update({ file_types })}
+        />,
+        <CountField key="min" label={`Input ${n} minimum`} value={port.min_count} min={0} disabled={readOnly} onChange={(min_count) => update({ min_count })} />,
+        <div key="max" className="op-max">
+          {port.max_count !== UNLIMITED && (
+            <CountField label={`Input ${n} maximum`} value={port.max_count} min={1} disabled={readOnly} onChange={(max_count) => update({ max_count })} />
+          )}
+          <label className="op-inline-check">
+            <input
+              type="checkbox"
+              checked={port.max_count === UNLIMITED}
+              disabled={readOnly}
+              onChange={(event) => update({ max_count: event.target.checked ? UNLIMITED : Math.max(1, port.min_count) })}
+            />
+            any
+          </label>
+        </div>,
+      ]}
+    />
+  );
+}
+
+const OUTPUT_COLUMNS = [{ header: "File type" }];
+
+/** The operation's outputs: name and file type; add and remove. */
+export function OutputsEditor(props: PortsProps<OutputPort>) {
+  const { readOnly, fileTypes } = props;
+  return (
+    <PortsTable
+      {...props}
+      noun="Output"
+      empty="No outputs."
+      columns={OUTPUT_COLUMNS}
+      newPort={(name) => ({ name, file_type: "file", resource_id: null })}
+      cells={(port, n, update) => [
+        <select key="type" aria-label={`Output ${n} file type`} value={port.file_type} disabled={readOnly} onChange={(event) => update({ file_type: event.target.value })}>
+          {!fileTypes.some((kind) => kind.kind === port.file_type) && <option value={port.file_type}>{port.file_type}</option>}
+          {fileTypes.map((kind) => (
+            <option key={kind.kind} value={kind.kind}>
+              {kind.title}
+            </option>
+          ))}
+        </select>,
+      ]}
+    />
   );
 }

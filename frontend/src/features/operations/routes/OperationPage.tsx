@@ -6,6 +6,7 @@ import { ErrorMessage } from "@/components/ErrorMessage";
 import { Loading } from "@/components/Loading";
 import { StatusBadge } from "@/components/StatusBadge";
 import type { CodeValue } from "@/features/editor/graph/types";
+import { TextField } from "@/features/editor/properties/TextField";
 import { formatDateTime } from "@/lib/format";
 import type { Operation } from "@/lib/api/types";
 
@@ -319,33 +320,18 @@ function OperationEditor({ operation, initial }: { operation: Operation | null; 
       <div className="op-layout">
         <div className="op-column">
           <section className="op-section" aria-label="General">
-            <div className="param-field">
-              <label htmlFor={`${id}-title`} className="param-label">
-                Title
-              </label>
-              <input
-                id={`${id}-title`}
-                type="text"
-                value={draft.title}
-                disabled={!editable}
-                aria-invalid={problemsOf(problems, "general", "title").length > 0 || undefined}
-                onChange={(event) => change({ title: event.target.value })}
-              />
+            <TextField
+              label="Title"
+              value={draft.title}
+              disabled={!editable}
+              invalid={problemsOf(problems, "general", "title").length > 0}
+              onChange={(title) => change({ title })}
+            >
               <FieldProblems problems={problemsOf(problems, "general", "title")} />
-            </div>
-            <div className="param-field">
-              <label htmlFor={`${id}-description`} className="param-label">
-                Description
-              </label>
-              <textarea
-                id={`${id}-description`}
-                rows={3}
-                value={draft.description}
-                disabled={!editable}
-                onChange={(event) => change({ description: event.target.value })}
-              />
+            </TextField>
+            <TextField label="Description" rows={3} value={draft.description} disabled={!editable} onChange={(description) => change({ description })}>
               <FieldProblems problems={problemsOf(problems, "general", "description")} />
-            </div>
+            </TextField>
             <FieldProblems problems={problems.filter((p) => p.section === "general" && p.name !== "title" && p.name !== "description")} />
           </section>
           <InputsEditor
