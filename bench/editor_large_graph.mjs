@@ -113,7 +113,7 @@ async function largeWorkflow() {
  * (React Flow keeps a node hidden until it has measured it), the long tasks, and frame times.
  */
 function instrument(positions) {
-  const bench = { frames: [], longTaskEnds: [], drawnAt: null, rendered: 0, expected: 0, pending: false };
+  const bench = { frames: [], longTaskEnds: [], drawnAt: null, rendered: 0, expected: 0 };
   window.__bench = bench;
   try {
     new PerformanceObserver((list) => {
@@ -141,20 +141,26 @@ function instrument(positions) {
     }
     return count;
   }
+  // Drawn: every node element measured (React Flow hides a node until it has measured it), at
+  // least as many as are in view, and the view held still for a frame (a fit-view that moves it
+  // right after the first paint does not count as done). The time is that frame's.
+  let pendingTransform = null;
   function frame(time) {
     bench.frames.push(time);
     if (bench.drawnAt === null) {
-      if (bench.pending) {
-        bench.drawnAt = time; // the frame after: what was laid out has been painted
-      } else {
-        const nodes = document.querySelectorAll(".react-flow__node");
-        const ready = nodes.length > 0 && [...nodes].every((node) => node.style.visibility !== "hidden");
-        const expected = ready ? inView() : null;
-        if (expected !== null && nodes.length >= expected) {
+      const nodes = document.querySelectorAll(".react-flow__node");
+      const ready = nodes.length > 0 && [...nodes].every((node) => node.style.visibility !== "hidden");
+      const expected = ready ? inView() : null;
+      const transform = document.querySelector(".react-flow__viewport")?.style.transform ?? null;
+      if (expected !== null && nodes.length >= expected) {
+        if (pendingTransform === transform) {
+          bench.drawnAt = time;
           bench.rendered = nodes.length;
           bench.expected = expected;
-          bench.pending = true;
         }
+        pendingTransform = transform;
+      } else {
+        pendingTransform = null;
       }
     }
     requestAnimationFrame(frame);
