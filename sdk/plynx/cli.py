@@ -615,10 +615,12 @@ def cmd_runs_cancel(args: argparse.Namespace) -> int:
     run_id = object_id(args.run_id, "run")
     with answering(missing=f"no run {run_id} (or you may not see it)"):
         run = client.post(f"/runs/{run_id}/cancel/")
-    if run["status"] in FINISHED and run["status"] != "CANCELED":
+    if run["status"] == "CANCELED":
+        print(f"Canceled run {run_id}.")
+    elif run["status"] in FINISHED:
         print(f"Run {run_id} had already ended {run['status']}.")
     else:
-        print(f"Canceled run {run_id} ({run['status']}).")
+        print(f"Canceling run {run_id}: its running nodes are being stopped (`plynx runs follow {run_id}`).")
     return EXIT_OK
 
 

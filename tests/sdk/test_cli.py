@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import signal
 import stat
 import subprocess
 import sys
@@ -140,6 +141,67 @@ def test_a_failing_workflow_names_its_node_and_its_stderr(
     followed = plynx("runs", "follow", run_id, "--server", single_user_server)
     assert followed.returncode == cli.EXIT_RUN_FAILED
     assert "failed node(s): 'explode'" in followed.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ctrl_c_leaves_the_run_going_unless_asked_and_cancel_stops_it(
+    single_user_server: str,
+    celery_worker: Process,  # noqa: F811
+    plynx: Callable[..., subprocess.CompletedProcess[str]],
+    tmp_path: Path,
+) -> None:
+    from apps.graphs.models import Run
+    from apps.users.services import user_ensure_default
+
+    slow = bash("nap", "sleep 60\necho > {{ outputs.out }}", outputs=[out("out")])
+    flow = workflow(user_ensure_default(), slow, title="slow")
+    server = ("--server", single_user_server)
+
+    def interrupted(*args: str) -> tuple[int, str, str]:
+        """Follow with ``args``, press Ctrl-C once the node runs; the exit code, stdout and stderr."""
+        env = {name: value for name, value in os.environ.items() if not name.startswith("PLYNX_")}
+        env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "plynx", *args, *server],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert process.stdout is not None
+        seen = [process.stdout.readline(), process.stdout.readline()]
+        while "RUNNING" not in seen[-1]:
+            seen.append(process.stdout.readline())
+            assert seen[-1], f"the command ended early: {seen}"
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=30)
+        return process.returncode, "".join(seen) + stdout, stderr
+
+    started = plynx("run", flow.pk, "--no-follow", *server)
+    run_id = started.stdout.split()[2]
+    code, stdout, stderr = interrupted("runs", "follow", run_id)
+    assert code == cli.EXIT_INTERRUPTED
+    assert stdout.startswith(f"Following run {run_id} of 'slow' (")
+    assert f"interrupted: run {run_id} goes on (`plynx runs follow {run_id}`, `plynx runs cancel {run_id}`)" in stderr
+    assert Run.objects.get(pk=run_id).status == "RUNNING"
+
+    canceled = plynx("runs", "cancel", run_id, *server)
+    assert (canceled.returncode, canceled.stdout) == (
+        0,
+        f"Canceling run {run_id}: its running nodes are being stopped (`plynx runs follow {run_id}`).\n",
+    )
+    followed = plynx("runs", "follow", run_id, *server)
+    assert (followed.returncode, followed.stderr) == (cli.EXIT_RUN_CANCELED, f"error: run {run_id} was CANCELED\n")
+    assert followed.stdout.splitlines()[-1].startswith("  CANCELED  nap  (")
+    again = plynx("runs", "cancel", run_id, *server)
+    assert (again.returncode, again.stdout) == (0, f"Canceled run {run_id}.\n")
+
+    code, stdout, stderr = interrupted("run", flow.pk, "--cancel-on-interrupt")
+    second = stdout.split()[2]
+    assert code == cli.EXIT_INTERRUPTED
+    assert f"interrupted: canceled run {second}" in stderr
+    run = Run.objects.get(pk=second)
+    assert run.cancel_requested_at is not None
 
 
 @pytest.mark.django_db(transaction=True)
