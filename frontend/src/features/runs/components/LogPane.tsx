@@ -89,9 +89,9 @@ export function LogPane({ runId, node }: { runId: string; node: NodeRun }) {
             <a href={downloadUrl(resourceId)} download className="download">
               Download
             </a>
-          ) : (
-            <span className="muted" title="The log is stored when the node ends">
-              Download when the node ends
+          ) : isNodeFinished(node.status) ? null : (
+            <span className="muted" title="The log can be downloaded once the node has ended">
+              Download after the end
             </span>
           )}
         </div>

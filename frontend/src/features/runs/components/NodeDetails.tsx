@@ -7,7 +7,7 @@ import type { NodeDoc } from "@/features/editor/graph/types";
 import { segment } from "@/lib/api/client";
 import { formatDateTime, formatDuration } from "@/lib/format";
 
-import { isNodeFinished, useNodeAttempts, type NodeRun } from "../api/run";
+import { isNodeFinished, useNodeAttempts, useRunNode, type NodeRun } from "../api/run";
 import { summarizeParameter } from "../lib/parameters";
 import { LogPane } from "./LogPane";
 import { OutputPreview } from "./OutputPreview";
@@ -17,7 +17,15 @@ function Attempts({ runId, node }: { runId: string; node: NodeRun }) {
   const attempts = useNodeAttempts(runId, node.id, { live });
   if (attempts.isPending) return <p className="muted small">Loading the attempts…</p>;
   if (attempts.isError) return <ErrorMessage error={attempts.error} onRetry={() => void attempts.refetch()} />;
-  if (attempts.data.length === 0) return <p className="muted small">Not dispatched to a worker.</p>;
+  if (attempts.data.length === 0) {
+    const why =
+      node.status === "RUNNING"
+        ? "The first attempt is running; it is listed when it ends."
+        : node.status === "RESTORED"
+          ? "None: the outputs came from the cache."
+          : "Not dispatched to a worker.";
+    return <p className="muted small">{why}</p>;
+  }
   return (
     <table className="details-table">
       <thead>
@@ -73,6 +81,24 @@ function Outputs({ node }: { node: NodeRun }) {
       <OutputPreview output={output} finished={isNodeFinished(node.status)} />
     </>
   );
+}
+
+/**
+ * The logs of a node: its own, or for a node restored from the cache, those of the node that
+ * made the outputs (in the run it ran in).
+ */
+function NodeLogs({ runId, node }: { runId: string; node: NodeRun }) {
+  const origin = node.status === "RESTORED" ? node.restored_from : null;
+  const source = useRunNode(origin?.run ?? "", origin?.run ? origin.node_id : null);
+  if (origin?.run && source.data) {
+    return (
+      <>
+        <p className="muted small">The outputs came from the cache: these are the logs of the run that made them.</p>
+        <LogPane runId={origin.run} node={source.data} />
+      </>
+    );
+  }
+  return <LogPane runId={runId} node={node} />;
 }
 
 /** The side panel of a run's node: its state, attempts, timings, parameters, outputs and logs. */
@@ -153,8 +179,11 @@ export function NodeDetails({
           )}
         </dl>
 
-        <h3>Attempts</h3>
-        <Attempts runId={runId} node={node} />
+        <h3>Outputs</h3>
+        <Outputs node={node} />
+
+        <h3>Logs</h3>
+        <NodeLogs runId={runId} node={node} />
 
         <h3>Parameters</h3>
         {doc === undefined ? (
@@ -174,11 +203,8 @@ export function NodeDetails({
           </dl>
         )}
 
-        <h3>Outputs</h3>
-        <Outputs key={node.id} node={node} />
-
-        <h3>Logs</h3>
-        <LogPane key={node.id} runId={runId} node={node} />
+        <h3>Attempts</h3>
+        <Attempts runId={runId} node={node} />
       </div>
     </aside>
   );

@@ -71,7 +71,7 @@ export function RunToolbar({ run }: { run: RunDetail }) {
         {isRunActive(run.status) && canControl && (
           <button
             type="button"
-            className="danger"
+            className="run-cancel"
             disabled={busy || canceling}
             onClick={() => {
               cancel.mutate(run.id, { onSuccess: () => setNotice("Cancel requested: running nodes are being stopped.") });

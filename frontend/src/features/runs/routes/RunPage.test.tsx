@@ -132,10 +132,24 @@ describe("the run page", () => {
   });
 
   test("a node named in the address opens directly; a restored node links to the run it came from", async () => {
+    const origin = "6a2f00000000000000000001";
     serve({});
     server.use(
       http.get("/api/v1/resources/r1/preview/", () =>
         HttpResponse.json({ kind: "table", columns: ["a", "b"], rows: [["1", "x, y"]], truncated: false }),
+      ),
+      // The node that made the restored outputs, in the run it ran in, and its log.
+      http.get(`/api/v1/runs/${origin}/nodes/load/`, () =>
+        HttpResponse.json({
+          ...nodeRun({ id: "load", status: "SUCCESS", attempt: 1, logs: { stdout: "origin-log" } }),
+          spec: specs.load,
+          downstream: [],
+          inputs_resolved: {},
+          cache_key_parts: {},
+        }),
+      ),
+      http.get(`/api/v1/runs/${origin}/nodes/load/logs/stdout/`, () =>
+        HttpResponse.json(logChunk({ text: "downloaded 3 rows\n", offset: 18, size: 18 })),
       ),
     );
     renderApp(`/runs/${RUN_ID}?node=load`);
@@ -150,6 +164,12 @@ describe("the run page", () => {
     const preview = within(details).getByRole("region", { name: "Preview" });
     const table = await within(preview).findByRole("table");
     expect(within(table).getByText("x, y")).toBeInTheDocument();
+
+    // Restored from the cache: the logs are those of the run that made the outputs.
+    const log = within(details).getByRole("region", { name: "Log" });
+    expect(await within(log).findByText("downloaded 3 rows")).toBeInTheDocument();
+    expect(within(details).getByText(/these are the logs of the run that made them/)).toBeInTheDocument();
+    expect(within(log).getByRole("link", { name: "Download" })).toHaveAttribute("href", "/api/v1/resources/origin-log/download/");
   });
 
   test("Re-run failed asks the server for a new run and opens it", async () => {
