@@ -27,12 +27,15 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
 from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from apps.nodes.choices import NodeStatus
 from apps.nodes.documents import INPUTS, LOGS, OUTPUTS, PARAMETERS, dump_list, parse_list
 from apps.nodes.models import Node
+from apps.nodes.parameters import CMD
 from apps.nodes.selectors import hub_operations, search_apply, search_parse
 from apps.users.models import User
 from apps.users.permissions import can_view
@@ -152,9 +155,10 @@ def _slug(title: str) -> str:
 class _Entry:
     group: str
     operation: Node
+    location: str
 
 
-def _locate(target: str, hub: str) -> Any:
+def _locate(target: str, where: str) -> Any:
     """The collection at ``target``: a module's ``COLLECTION``, or the object a dotted path names."""
     try:
         module = importlib.import_module(target)
@@ -162,31 +166,32 @@ def _locate(target: str, hub: str) -> Any:
         try:
             return import_string(target)
         except ImportError:
-            raise ImproperlyConfigured(f"hubs.{hub}: cannot import {target!r}: {module_error}") from None
+            raise ImproperlyConfigured(f"{where}: cannot import {target!r}: {module_error}") from None
     if not hasattr(module, "COLLECTION"):
-        raise ImproperlyConfigured(f"hubs.{hub}: the module {target!r} has no COLLECTION")
+        raise ImproperlyConfigured(f"{where}: the module {target!r} has no COLLECTION")
     return module.COLLECTION
 
 
-class StaticListHub(BaseHub):
-    """Operations defined in Python (``plynx.node``), served from memory, grouped as their code groups them."""
+class CodeCollection:
+    """The operations a collection of Python code defines (``plynx.node``), checked and grouped.
 
-    def __init__(self, plugin: HubPlugin, plugins: PluginsConfig) -> None:
-        super().__init__(plugin, plugins)
+    ``target`` is a module with a ``COLLECTION`` or a dotted path to a list of groups (or one
+    Group). Each operation becomes an unsaved ``Node`` by ``author``; a group's key is the path
+    of its titles as slugs (``tables/counting``), loose operations are in the group ``operations``.
+    Every mistake raises ``ImproperlyConfigured`` starting with ``where``.
+    """
+
+    def __init__(self, target: str, *, where: str, title: str, author: User, plugins: PluginsConfig) -> None:
         from plynx.node import OperationDeclarationError, make_operations_meta
 
-        target = plugin.args.get("module", plugin.args.get("list_module"))
-        unknown_args = sorted(set(plugin.args) - {"module", "list_module"})
-        if unknown_args:
-            raise ImproperlyConfigured(f"hubs.{plugin.kind}: unknown args {', '.join(unknown_args)}; use module")
-        if not isinstance(target, str) or not target:
-            raise ImproperlyConfigured(f"hubs.{plugin.kind}: args.module must name a module such as plynx.demo")
+        self.where = where
+        self.title = title
+        self.author = author
+        self.plugins = plugins
         try:
-            tree = make_operations_meta(_locate(target, plugin.kind))
+            tree = make_operations_meta(_locate(target, where))
         except OperationDeclarationError as error:
-            raise ImproperlyConfigured(f"hubs.{plugin.kind}: {error}") from None
-        # The author shown for the hub's operations; never saved.
-        self.author = User(username=plugin.kind)
+            raise ImproperlyConfigured(f"{where}: {error}") from None
         self.entries: list[_Entry] = []
         self.group_list: list[tuple[str, str, str]] = []  # key, title, kind
         self._walk(tree, (), ())
@@ -195,19 +200,19 @@ class StaticListHub(BaseHub):
         loose = [item for item in items if item["_type"] != "Group"]
         if loose:
             key = "/".join(keys) or "operations"
-            self.group_list.append((key, " / ".join(titles) or self.plugin.title, loose[0]["kind"]))
-            self.entries.extend(_Entry(key, self._operation(item)) for item in loose)
+            self.group_list.append((key, " / ".join(titles) or self.title, loose[0]["kind"]))
+            self.entries.extend(_Entry(key, self._operation(item), item["code_function_location"]) for item in loose)
         taken: set[str] = set()
         for item in items:
             if item["_type"] == "Group":
                 slug = _slug(item["title"])
                 if slug in taken:
-                    raise ImproperlyConfigured(f"hubs.{self.kind}: two groups are titled {item['title']!r}")
+                    raise ImproperlyConfigured(f"{self.where}: two groups are titled {item['title']!r}")
                 taken.add(slug)
                 self._walk(item["items"], (*keys, slug), (*titles, item["title"]))
 
     def _operation(self, item: Mapping[str, Any]) -> Node:
-        where = f"hubs.{self.kind}: operation {item['code_function_location']}"
+        where = f"{self.where}: operation {item['code_function_location']}"
         plugin = self.plugins.operation(item["kind"])
         if plugin is None or plugin.is_static:
             raise ImproperlyConfigured(f"{where}: {item['kind']!r} is not an executable operation kind")
@@ -239,6 +244,26 @@ class StaticListHub(BaseHub):
             author=self.author,
             **documents,
         )
+
+
+class StaticListHub(BaseHub):
+    """Operations defined in Python (``plynx.node``), served from memory, grouped as their code groups them."""
+
+    def __init__(self, plugin: HubPlugin, plugins: PluginsConfig) -> None:
+        super().__init__(plugin, plugins)
+        target = plugin.args.get("module", plugin.args.get("list_module"))
+        unknown_args = sorted(set(plugin.args) - {"module", "list_module"})
+        if unknown_args:
+            raise ImproperlyConfigured(f"hubs.{plugin.kind}: unknown args {', '.join(unknown_args)}; use module")
+        if not isinstance(target, str) or not target:
+            raise ImproperlyConfigured(f"hubs.{plugin.kind}: args.module must name a module such as plynx.demo")
+        # The author shown for the hub's operations is the hub; never saved.
+        self.author = User(username=plugin.kind)
+        collection = CodeCollection(
+            target, where=f"hubs.{plugin.kind}", title=plugin.title, author=self.author, plugins=plugins
+        )
+        self.entries = collection.entries
+        self.group_list = collection.group_list
 
     def _visible(self, user: Any) -> bool:
         return can_view(user, author_id=None, workflow=False)
@@ -293,6 +318,66 @@ class StaticListHub(BaseHub):
     def operation(self, operation_id: str) -> Node | None:
         """The hub's operation ``operation_id``, if it has one."""
         return next((entry.operation for entry in self.entries if entry.operation.pk == operation_id), None)
+
+
+# --- storing code-defined operations -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredOperations:
+    """What storing a collection did, by operation id."""
+
+    created: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    # Stored before, deprecated since, and current again: approved once more.
+    restored: tuple[str, ...]
+    # Older versions of the same functions, now deprecated with the current one as successor.
+    deprecated: tuple[str, ...]
+
+
+def code_operations_store(*, target: str, author: User) -> StoredOperations:
+    """Store the operations ``target`` defines as approved operations by ``author``.
+
+    An operation's id comes from its code and declarations, so storing the same code twice does
+    nothing, and a changed function is a new operation: the older version ``author`` stored is
+    deprecated with the new one as its successor (workflows offer to upgrade their nodes).
+    """
+    from plynx.node import code_location
+
+    collection = CodeCollection(target, where=target, title=target, author=author, plugins=settings.PLYNX_PLUGINS)
+    current = {entry.location: entry.operation for entry in collection.entries}
+    ids = [operation.pk for operation in current.values()]
+    with transaction.atomic():
+        statuses = dict(Node.objects.select_for_update().filter(pk__in=ids).values_list("pk", "node_status"))
+        new = [operation for operation in current.values() if operation.pk not in statuses]
+        Node.objects.bulk_create(new, ignore_conflicts=True)  # a concurrent store may add them first
+        retired = [pk for pk, node_status in statuses.items() if node_status != NodeStatus.READY]
+        Node.objects.filter(pk__in=retired).update(
+            node_status=NodeStatus.READY, successor_node=None, updated_at=timezone.now()
+        )
+        deprecated = []
+        older = (
+            Node.objects.select_for_update()
+            .filter(author=author, node_status=NodeStatus.READY, kind__in={o.kind for o in current.values()})
+            .exclude(pk__in=ids)
+            .only("pk", "parameters")
+        )
+        for node in older:
+            cmd = next((p.get("value") for p in node.parameters if p.get("name") == CMD), None)
+            location = (
+                code_location(cmd["value"]) if isinstance(cmd, dict) and isinstance(cmd.get("value"), str) else None
+            )
+            if location in current:
+                Node.objects.filter(pk=node.pk, node_status=NodeStatus.READY).update(
+                    node_status=NodeStatus.DEPRECATED, successor_node=current[location].pk, updated_at=timezone.now()
+                )
+                deprecated.append(node.pk)
+    return StoredOperations(
+        created=tuple(operation.pk for operation in new),
+        unchanged=tuple(pk for pk in statuses if pk not in retired),
+        restored=tuple(retired),
+        deprecated=tuple(deprecated),
+    )
 
 
 # --- the configured hubs ---------------------------------------------------------------------

@@ -54,6 +54,7 @@ __all__ = [
     "OutputItem",
     "ParamItem",
     "PlynxParams",
+    "code_location",
     "input",
     "make_operations_meta",
     "operation",
@@ -703,7 +704,7 @@ def _cmd(target: Any, params: PlynxParams, location: str) -> str:
         "outputs": [(item.name, "json" if item.encode_json else item.file_type) for item in params.outputs],
     }
     parts = [
-        f"# Operation {params.title!r}, defined in Python as {location}.\n"
+        f"# Operation {params.title!r}, {_LOCATION_PREFIX}{location}.\n"
         "# Made by plynx.node: change the function there, not this copy.\n",
     ]
     if shipper.imports:
@@ -712,6 +713,17 @@ def _cmd(target: Any, params: PlynxParams, location: str) -> str:
     parts.append(_RUNTIME)
     parts.append(f"_plynx_call({name}, {spec!r})\n")
     return "\n\n".join(part.rstrip("\n") + "\n" for part in parts)
+
+
+_LOCATION_PREFIX = "defined in Python as "
+_LOCATION_LINE = re.compile(r", defined in Python as (\S+)\.$")
+
+
+def code_location(cmd: str) -> str | None:
+    """Where the operation whose ``cmd`` this is was defined (``module:qualname``), or None for other code."""
+    first = cmd.split("\n", 1)[0]
+    match = _LOCATION_LINE.search(first) if first.startswith("# Operation ") else None
+    return match.group(1) if match else None
 
 
 def _location(target: Any) -> str:

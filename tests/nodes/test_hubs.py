@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import CommandError, call_command
 from plynx.demo import COLLECTION as DEMO
 from plynx.node import Group, input, make_operations_meta, operation, output, param
 from rest_framework.test import APIClient
@@ -261,3 +263,71 @@ def test_a_broken_hub_is_named_at_start(settings: Any, tmp_path: Path, hubs: str
 
 def test_the_default_hubs_pass_the_check() -> None:
     assert check_hubs() == []
+
+
+# --- storing code-defined operations (manage.py load_operations) -----------------------------------
+
+
+def load(*args: str) -> str:
+    out = io.StringIO()
+    call_command("load_operations", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_load_operations_stores_them_once(client_as: Callable[[str], APIClient], owner: Any) -> None:  # noqa: F811
+    target = "tests.nodes.test_hubs.COLLECTION"
+    assert load(target, "--author", "owner") == (
+        f"{target}: 3 operations by owner: 3 new, 0 unchanged, 0 approved again, 0 older versions deprecated\n"
+    )
+    ids = [item["_id"] for item in make_operations_meta(COLLECTION)[0]["items"][:1]]
+    stored = Node.objects.get(pk=ids[0])
+    assert (stored.title, stored.node_status, stored.author, stored.kind) == ("Make table", "READY", owner, "python")
+    assert Node.objects.filter(author=owner).count() == 3
+    api = client_as("owner")
+    assert api.get(f"/api/v1/operations/{stored.pk}/").json()["parameters"] == stored.parameters
+    found = api.get("/api/v1/hubs/search/?hub=database&q=table").json()["results"]
+    assert [item["id"] for item in found] == [stored.pk]
+
+    assert load(target, "--author", "owner") == (
+        f"{target}: 3 operations by owner: 0 new, 3 unchanged, 0 approved again, 0 older versions deprecated\n"
+    )
+    assert Node.objects.filter(author=owner).count() == 3
+
+
+def test_load_operations_deprecates_older_versions(owner: Any) -> None:  # noqa: F811
+    current = {item["title"]: item for item in make_operations_meta([make_table, count_rows])}
+    older_cmd = "# Operation 'Make table', defined in Python as tests.nodes.test_hubs:make_table.\nprint('v1')\n"
+    older = make_operation(
+        owner,
+        status=NodeStatus.READY,
+        title="Make table",
+        parameters=[{"name": "cmd", "parameter_type": "code", "value": {"value": older_cmd, "mode": "python"}}],
+    )
+    unrelated = make_operation(owner, status=NodeStatus.READY, title="Split")
+    retired = make_operation(owner, status=NodeStatus.DEPRECATED, title="Count rows")
+    Node.objects.filter(pk=retired.pk).update(id=current["Count rows"]["_id"])
+
+    out = load("tests.nodes.test_hubs.COLLECTION", "--author", "owner")
+
+    assert out.endswith(": 3 operations by owner: 2 new, 0 unchanged, 1 approved again, 1 older versions deprecated\n")
+    older.refresh_from_db()
+    assert (older.node_status, older.successor_node_id) == ("DEPRECATED", current["Make table"]["_id"])
+    assert Node.objects.get(pk=current["Count rows"]["_id"]).node_status == "READY"
+    unrelated.refresh_from_db()
+    assert unrelated.node_status == "READY"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["plynx.demo", "--author", "nobody"], "--author: no user 'nobody'"),
+        (["no.such", "--author", "owner"], "no.such: cannot import 'no.such': No module named 'no'"),
+        (["tests.nodes.test_hubs.BAD_TYPE", "--author", "owner"], "tests.nodes.test_hubs.BAD_TYPE: operation "),
+    ],
+    ids=["author", "module", "declaration"],
+)
+def test_load_operations_names_mistakes(owner: Any, args: list[str], message: str) -> None:  # noqa: F811
+    with pytest.raises(CommandError) as error:
+        load(*args)
+    assert str(error.value).startswith(message)
+    assert Node.objects.count() == 0

@@ -15,6 +15,7 @@ from plynx.graph import Node, Progress, decode_value
 from plynx.node import (
     Group,
     OperationDeclarationError,
+    code_location,
     input,
     make_operations_meta,
     operation,
@@ -163,6 +164,13 @@ def test_the_code_is_the_function_without_decorators_with_what_it_uses() -> None
     assert "@" not in code.split("def summarize")[1].split("def _plynx_call")[0]
     # A module is imported under the name the function uses (os.path is posixpath on Linux).
     assert f"import {osp.__name__} as osp\n" in operation_document(copy_file)["parameters"][0]["value"]["value"]
+
+
+def test_the_code_says_where_it_was_defined() -> None:
+    code = operation_document(summarize)["parameters"][0]["value"]["value"]
+    assert code_location(code) == "tests.sdk.test_node_decorators:summarize"
+    assert code_location("# Operation 'x', written by hand\nprint(1)\n") is None
+    assert code_location("print('# Operation x, defined in Python as a:b.')\n") is None
 
 
 def test_decorators_above_or_below_operation_declare_the_same() -> None:
