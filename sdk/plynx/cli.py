@@ -100,9 +100,9 @@ def config_save(data: Mapping[str, Any]) -> Path:
     """Write the configuration readable by its owner only (it holds refresh tokens)."""
     path = config_path()
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # mkstemp creates the file readable and writable by its owner only (0600), before anything is written.
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".json")
     try:
-        os.fchmod(descriptor, 0o600)
         with os.fdopen(descriptor, "w") as handle:
             json.dump(data, handle, indent=2, sort_keys=True)
         os.replace(temporary, path)
@@ -338,10 +338,13 @@ class Follower:
     def __post_init__(self) -> None:
         self.seen: dict[str, str] = {}
         self._bar_shown = False
+        self._counts: Any = None
+        self._nodes: list[dict[str, Any]] = []
 
     def _clear_bar(self) -> None:
         if self._bar_shown:
             self.err.write("\r\x1b[K")
+            self.err.flush()  # before the next line goes to stdout, on the same terminal
             self._bar_shown = False
 
     def _draw_bar(self, run: Mapping[str, Any]) -> None:
@@ -372,7 +375,12 @@ class Follower:
     def poll(self) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         with answering(missing=f"no run {self.run_id}"):
             run = self.client.get(f"/runs/{self.run_id}/")
-            nodes = run_nodes(self.client, self.run_id)
+            # Nodes only move forward, so unchanged counts mean unchanged nodes: a large run's node
+            # list is read again only when something happened.
+            if run.get("node_counts") != self._counts or run["status"] in FINISHED:
+                self._nodes = run_nodes(self.client, self.run_id)
+                self._counts = run.get("node_counts")
+        nodes = self._nodes
         lines = self._node_lines(nodes)
         if lines:
             self._clear_bar()

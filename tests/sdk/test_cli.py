@@ -230,6 +230,14 @@ def test_bad_ids_bad_overrides_and_unreachable_servers_are_said_plainly(
         assert (done.returncode, done.stderr, done.stdout) == (code, f"plynx: error: {message}\n", ""), args
     assert not flow.runs.exists()
 
+    # A single-user server needs no login; logging in only makes it the default server.
+    login = plynx("login", *server)
+    assert (login.returncode, login.stdout) == (
+        0,
+        f"{single_user_server} is a single-user server: you act as 'default', no login needed.\n",
+    )
+    assert plynx("whoami").stdout.startswith(f"default (Default user) on {single_user_server} ")
+
     unreachable = plynx("run", flow.pk, "--server", "http://127.0.0.1:9")
     assert unreachable.returncode == cli.EXIT_UNREACHABLE
     assert unreachable.stderr == "plynx: error: cannot reach http://127.0.0.1:9: Connection refused\n"
@@ -514,6 +522,28 @@ def test_following_prints_each_change_once_and_names_the_failure(follow_script: 
         "    Traceback\n"
         "    ValueError: no\n"
     )
+
+
+def test_the_nodes_are_read_again_only_when_their_counts_change() -> None:
+    running = {"id": "r", "status": "RUNNING", "duration": 1.0, "node_counts": {"RUNNING": 1}}
+    asked: list[str] = []
+
+    class Counting(ScriptedClient):
+        def request(self, method: str, path: str, **kwargs: Any) -> Any:
+            asked.append(path)
+            return super().request(method, path, **kwargs)
+
+    client = Counting(
+        {
+            "/runs/r/": [running, running, running, {**running, "status": "SUCCESS", "node_counts": {"SUCCESS": 1}}],
+            "/runs/r/nodes/": [page(node("a", "only", "RUNNING")), page(node("a", "only", "SUCCESS"))],
+        }
+    )
+    out = io.StringIO()
+    run, nodes = cli.Follower(client, "r", out, io.StringIO(), sleep=lambda _: None).follow()
+    assert asked == ["/runs/r/", "/runs/r/nodes/", "/runs/r/", "/runs/r/", "/runs/r/", "/runs/r/nodes/"]
+    assert (run["status"], nodes) == ("SUCCESS", [node("a", "only", "SUCCESS")])
+    assert out.getvalue() == "  RUNNING   only\n  SUCCESS   only\n"
 
 
 def test_the_end_of_a_run_sets_the_exit_code() -> None:
