@@ -105,6 +105,8 @@ def test_a_group_of_the_demo_hub_is_searched(client_as: Callable[[str], APIClien
     assert get_name["node_status"] == "READY"
     assert get_name["kind"] == "python"
     assert (get_name["author"], get_name["author_name"], get_name["readonly"]) == (None, "demo", True)
+    as_admin = client_as("admin").get("/api/v1/hubs/search/?hub=demo&group=hello_world").json()["results"][0]
+    assert as_admin["readonly"] is True  # not stored, so not changed by anyone
     assert get_name["outputs"] == [{"name": "name", "file_type": "str", "resource_id": None}]
     assert [p["name"] for p in get_name["parameters"]] == ["cmd", "your_name", "cacheable", "_timeout"]
     assert get_name["parameters"][0]["value"]["value"] == expected[0]["parameters"][0]["value"]["value"]

@@ -163,6 +163,8 @@ class NodeSerializer(StrictFieldsMixin, serializers.ModelSerializer):  # type: i
         ]
 
     def get_readonly(self, node: Node) -> bool:
+        if node._state.adding:
+            return True  # a hub's operation defined in code, never stored: nobody changes it here
         request = self.context.get("request")
         user = getattr(request, "user", None)
         workflow = node.kind in settings.PLYNX_PLUGINS.workflow_kinds
