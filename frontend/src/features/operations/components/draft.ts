@@ -34,7 +34,9 @@ function duplicates(names: readonly string[]): Set<string> {
 }
 
 function checkNames(section: Section, what: string, names: readonly string[], problems: Problem[]) {
+  // A name used twice is one problem, shown next to each row that has it.
   const twice = duplicates(names);
+  const told = new Set<string>();
   names.forEach((name, index) => {
     if (name.trim() === "") {
       problems.push({ section, name, message: `${what} ${index + 1} needs a name.` });
@@ -44,7 +46,8 @@ function checkNames(section: Section, what: string, names: readonly string[], pr
         name,
         message: `${what} name "${name}" is not valid: use letters, digits and underscores, not starting with a digit.`,
       });
-    } else if (twice.has(name)) {
+    } else if (twice.has(name) && !told.has(name)) {
+      told.add(name);
       problems.push({ section, name, message: `Two ${what.toLowerCase()}s are named "${name}".` });
     }
   });

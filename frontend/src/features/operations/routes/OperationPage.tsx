@@ -1,4 +1,4 @@
-import { useEffect, useEffectEvent, useId, useMemo, useState } from "react";
+import { useEffect, useEffectEvent, useId, useMemo, useRef, useState } from "react";
 import { Link, useBlocker, useNavigate, useParams, useSearchParams } from "react-router-dom";
 
 import { CodeEditor, languageOfKind } from "@/components/CodeEditor";
@@ -122,6 +122,24 @@ function OperationEditor({ operation, initial }: { operation: Operation | null; 
   const problems = [...localProblems, ...serverProblems];
   const busy = save.isPending || lifecycle.isPending || clone.isPending;
 
+  const unsaved = editable && dirty && !save.isPending;
+  useEffect(() => {
+    if (!unsaved) return;
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [unsaved]);
+  // Set when the editor itself moves on (to a created operation, to a clone): nothing is lost then.
+  const leaving = useRef(false);
+  const blocker = useBlocker(
+    ({ currentLocation, nextLocation }) => unsaved && !leaving.current && currentLocation.pathname !== nextLocation.pathname,
+  );
+  const go = (path: string, replace = false) => {
+    leaving.current = true;
+    navigate(path, { replace });
+    leaving.current = false;
+  };
+
   const change = (fields: Partial<OperationDraft>) => {
     setEdit({ base: baseKey, draft: { ...draft, ...fields } });
     setServerProblems([]);
@@ -151,7 +169,7 @@ function OperationEditor({ operation, initial }: { operation: Operation | null; 
       setEdit((current) =>
         current === null || current.draft === sent ? null : { base: `${saved.id}@${saved.updated_at}`, draft: current.draft },
       );
-      if (isNew) navigate(`/operations/${saved.id}`, { replace: true });
+      if (isNew) go(`/operations/${saved.id}`, true);
       return saved;
     } catch (error) {
       failed(error, "The operation was not saved");
@@ -170,15 +188,6 @@ function OperationEditor({ operation, initial }: { operation: Operation | null; 
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   }, []);
-
-  const unsaved = editable && dirty && !save.isPending;
-  useEffect(() => {
-    if (!unsaved) return;
-    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
-    window.addEventListener("beforeunload", warn);
-    return () => window.removeEventListener("beforeunload", warn);
-  }, [unsaved]);
-  const blocker = useBlocker(({ currentLocation, nextLocation }) => unsaved && currentLocation.pathname !== nextLocation.pathname);
 
   const showPreview = async () => {
     // The server previews the saved operation: unsaved changes are saved first.
@@ -206,7 +215,7 @@ function OperationEditor({ operation, initial }: { operation: Operation | null; 
     try {
       const copy = await clone.mutateAsync();
       setNotice(null);
-      navigate(`/operations/${copy.id}`);
+      go(`/operations/${copy.id}`);
     } catch (error) {
       failed(error, "The operation could not be cloned");
     }
@@ -357,7 +366,7 @@ function OperationEditor({ operation, initial }: { operation: Operation | null; 
         </div>
         <div className="op-column op-column-wide">
           {script && (
-            <section className="op-section" aria-label="Script">
+            <section className="op-section">
               <div className="op-section-head">
                 <h2>Script</h2>
                 <span className="muted small">{language === "shell" ? "Bash with Jinja2 templates" : language === "python" ? "Python" : draft.kind}</span>
