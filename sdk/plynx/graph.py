@@ -222,16 +222,22 @@ class Graph:
 
     approve = run  # the seed's name
 
-    def wait(self, *, timeout: float | None = None, interval: float = 1.0, progress: bool | None = None) -> Graph:
+    def wait(
+        self, *, timeout: float | None = None, interval: float = 1.0, progress: bool | Progress | None = None
+    ) -> Graph:
         """Follow the run to its end; raise GraphFailed (naming the failed nodes) unless it succeeded.
 
         ``progress`` draws a progress bar with the nodes in each state on stderr: by default only
-        when stderr is a terminal. It uses tqdm when that is installed, a plain line otherwise.
+        when stderr is a terminal. It uses tqdm when that is installed, a plain line otherwise; a
+        ``Progress`` of one's own draws where and how it was made to.
         """
         if self.run_id is None:
             raise RuntimeError("the graph has not been run: call run() first")
         deadline = None if timeout is None else time.monotonic() + timeout
-        bar = Progress(self.title) if (sys.stderr.isatty() if progress is None else progress) else None
+        if isinstance(progress, Progress):
+            bar: Progress | None = progress
+        else:
+            bar = Progress(self.title) if (sys.stderr.isatty() if progress is None else progress) else None
         try:
             while True:
                 run = self.client.get(f"/runs/{self.run_id}/")

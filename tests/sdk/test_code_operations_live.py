@@ -5,12 +5,14 @@ Then GENERATE_CODE of that workflow, run as a program, recreates an equal workfl
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
 from plynx import Client, Graph, GraphFailed, Node
 from plynx.demo.basic_functions import error
 from plynx.demo.hello_world import get_name, print_message
+from plynx.graph import Progress
 from plynx.node import input, operation, output, param
 
 from apps.nodes.models import Node as NodeRow
@@ -58,7 +60,10 @@ def test_code_defined_operations_run_and_generate_code_recreates_the_workflow(
     name = GetName(title="name", your_name="PLynx", y=200)
     greeting = PrintMessage(title="greeting", name=name.outputs.name, x=300, y=200)
     graph = Graph(client, title="code operations", targets=[report, greeting])
-    graph.run().wait(timeout=120, interval=0.2, progress=False)
+    shown = io.StringIO()
+    graph.run().wait(timeout=120, interval=0.2, progress=Progress(graph.title, shown, use_tqdm=False))
+    last = shown.getvalue().rsplit("\r", 1)[-1].rstrip()  # the line is padded over a longer one
+    assert last == "code operations: SUCCESS [########################] 4/4 (success 4)"
 
     assert graph.read_output(source, "numbers") == b"1\n2\n3\n4\n5\n"
     assert graph.output_value(source, "total") == 15
