@@ -1,6 +1,6 @@
 // A data scientist's first workflow, step by step in one page: build it from the catalog, wire it,
 // be told why a wrong wire is refused, set parameters, undo and redo, save, run, watch every
-// node succeed, preview the outputs and read the logs. Each step is a test of its own (serial:
+// node succeed, preview the outputs and read the logs (and lay it out on the way). Each step is a test of its own (serial:
 // a step that fails leaves the next ones not run, and the report says which).
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 
@@ -111,6 +111,25 @@ test("undo and redo a change", async () => {
   await canvasNode(page, GREETING).click();
   await expect(properties().getByLabel("greeting", { exact: true })).toHaveValue("hello from the browser");
   await expect(properties().getByLabel("count", { exact: true })).toHaveValue("2");
+});
+
+test("auto layout arranges the nodes without overlaps", async () => {
+  await page.getByRole("button", { name: "Auto layout" }).click();
+  await page.getByRole("button", { name: "Fit view" }).click();
+  await expect(async () => {
+    const boxes = await allCanvasNodes(page).evaluateAll((nodes) =>
+      nodes.map((node) => node.getBoundingClientRect().toJSON() as DOMRect),
+    );
+    expect(boxes).toHaveLength(3);
+    for (const [index, a] of boxes.entries()) {
+      for (const b of boxes.slice(index + 1)) {
+        const apart = a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
+        expect(apart, `nodes at ${JSON.stringify(a)} and ${JSON.stringify(b)} overlap`).toBe(true);
+      }
+    }
+  }).toPass({ timeout: 10_000 });
+  // The wire survives the move.
+  await expect(edges(page)).toHaveCount(1);
 });
 
 test("save the workflow", async () => {
