@@ -1,7 +1,7 @@
 // A data scientist's first workflow, step by step in one page: build it from the catalog, wire it,
-// be told why a wrong wire is refused, set parameters, undo and redo, save, run, watch every
-// node succeed, preview the outputs and read the logs (and lay it out on the way). Each step is a test of its own (serial:
-// a step that fails leaves the next ones not run, and the report says which).
+// be told why a wrong wire is refused, set parameters, undo and redo, lay it out, save, run, watch
+// every node succeed, preview the outputs and read the logs. Each step is a test of its own
+// (serial: a step that fails leaves the next ones not run, and the report says which).
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 
 import {
