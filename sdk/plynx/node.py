@@ -809,3 +809,7 @@ def _check_tree(items: list[dict[str, Any]], where: str, seen: set[str]) -> None
         if item["title"] in titles:
             raise OperationDeclarationError(f"{where}: two operations are titled {item['title']!r}")
         titles.add(item["title"])
+
+
+# The seed's code reads ``plynx.node.utils.Group`` and ``plynx.node.utils.func_or_group_to_dict``.
+utils = types.SimpleNamespace(Group=Group, func_or_group_to_dict=func_or_group_to_dict)

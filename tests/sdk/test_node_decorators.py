@@ -196,6 +196,14 @@ def test_make_operations_meta_keeps_the_groups() -> None:
     assert make_operations_meta(Group(title="One", items=[Counter]))[0]["items"][0]["_id"] == node["_id"]
 
 
+def test_the_seeds_names_work() -> None:
+    import plynx.node
+
+    assert plynx.node.utils.Group is Group
+    assert plynx.node.parameter is param
+    assert plynx.node.utils.func_or_group_to_dict(Counter)["title"] == "Counter"
+
+
 def test_the_demo_collection() -> None:
     tree = make_operations_meta(COLLECTION)
     titles = {group["title"]: [item["title"] for item in group["items"]] for group in tree}
