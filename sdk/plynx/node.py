@@ -28,6 +28,13 @@ keyword arguments and writes the outputs from the dictionary it returns:
 
 An input with ``is_array=True`` gives a list. Mistakes in a declaration raise
 ``OperationDeclarationError`` naming the function and the field.
+
+What the function uses from its module travels with it: modules it names are imported again
+(so a worker needs the same packages installed), functions and classes of the module are copied,
+constants (numbers, strings, and lists, tuples and dicts of them) are written out. Anything else
+(an open file, a lock, a variable of an enclosing function) is refused with its name: create it
+inside the function instead. A class whose instances are callable works too: one instance is
+made for the node, then called.
 """
 
 from __future__ import annotations
