@@ -7,6 +7,7 @@ import { Loading } from "@/components/Loading";
 import { Pagination } from "@/components/Pagination";
 import { DebouncedInput, SearchBox } from "@/components/SearchBox";
 import { useMe } from "@/features/auth/api/me";
+import { ApiError } from "@/lib/api/client";
 import type { ListParamsState } from "@/lib/use-list-params";
 
 import type { ListPageData, StarVariables } from "./mutations";
@@ -54,6 +55,25 @@ export interface ListPageProps<T extends { id: string }> {
 
 type Feedback = { kind: "status" | "alert"; text: string } | null;
 
+/**
+ * `value` (from the address), shown at once when the user changes it: the router applies an
+ * address change in a transition, during which a controlled checkbox or select would otherwise
+ * snap back to the old value for a moment.
+ */
+function useShown<T>(value: T): [T, (next: T) => void] {
+  const [shown, setShown] = useState(value);
+  const [seen, setSeen] = useState(value);
+  if (!Object.is(value, seen)) {
+    setSeen(value);
+    setShown(value);
+  }
+  return [shown, setShown];
+}
+
+function isRefusal(error: unknown): boolean {
+  return error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 401 && error.status !== 403;
+}
+
 function statusLabel(status: string): string {
   const words = status.replace(/_/g, " ").toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
@@ -84,6 +104,8 @@ export function ListPage<T extends { id: string }>({
   const hintId = useId();
   const [feedback, setFeedback] = useState<Feedback>(null);
   const [deleting, setDeleting] = useState<T | null>(null);
+  const [status, setStatus] = useShown(list.status);
+  const [starredOnly, setStarredOnly] = useShown(list.starred);
 
   const filtered = !!(list.status || list.author || list.starred);
   const mine = !!me && list.author.toLowerCase() === me.username.toLowerCase();
@@ -164,7 +186,13 @@ export function ListPage<T extends { id: string }>({
         <div className="list-filters">
           <label className="list-field">
             <span>Status</span>
-            <select value={list.status} onChange={(event) => list.setFilters({ status: event.target.value })}>
+            <select
+              value={status}
+              onChange={(event) => {
+                setStatus(event.target.value);
+                list.setFilters({ status: event.target.value });
+              }}
+            >
               <option value="">Any status</option>
               {statuses.map((status) => (
                 <option key={status} value={status}>
@@ -198,8 +226,11 @@ export function ListPage<T extends { id: string }>({
             <label className="list-check">
               <input
                 type="checkbox"
-                checked={list.starred}
-                onChange={(event) => list.setFilters({ starred: event.target.checked })}
+                checked={starredOnly}
+                onChange={(event) => {
+                  setStarredOnly(event.target.checked);
+                  list.setFilters({ starred: event.target.checked });
+                }}
               />
               Starred only
             </label>
@@ -226,7 +257,8 @@ export function ListPage<T extends { id: string }>({
       {result.isPending ? (
         <Loading label={`Loading ${noun}s`} />
       ) : result.isError ? (
-        <ErrorMessage error={result.error} onRetry={() => void result.refetch()} />
+        // A refused search (400) fails the same way again: only other failures offer a retry.
+        <ErrorMessage error={result.error} onRetry={isRefusal(result.error) ? undefined : () => void result.refetch()} />
       ) : rows.length === 0 ? (
         <p className="empty">
           {filtered
@@ -289,7 +321,7 @@ export function ListPage<T extends { id: string }>({
                       {remove.canDelete(row) && (
                         <button
                           type="button"
-                          className="row-action"
+                          className="row-action row-action-danger"
                           aria-label={`Delete ${rowTitle(row)}`}
                           onClick={() => {
                             setFeedback(null);

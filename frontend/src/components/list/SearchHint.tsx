@@ -3,8 +3,8 @@ export function NodeSearchHint() {
   return (
     <>
       Words match the title or description. Narrow with <code>author:alice</code> <code>kind:python</code>{" "}
-      <code>status:READY</code> <code>starred:true</code> <code>id:…</code>; commas give alternatives (
-      <code>kind:python,bash_jinja2</code>).
+      <code>status:READY</code> <code>starred:true</code> <code>id:…</code>; commas give alternatives, as in{" "}
+      <code>kind:python,bash_jinja2</code>.
     </>
   );
 }
