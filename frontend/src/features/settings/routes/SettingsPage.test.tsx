@@ -70,6 +70,8 @@ describe("the settings page", () => {
     expect(patches).toEqual([{ display_name: "Dana Scully", settings: { theme: "dark", auto_run: true, page_size: 50 } }]);
     expect(screen.getByRole("link", { name: "Dana Scully" })).toHaveAttribute("href", "/settings");
     expect(screen.getByRole("button", { name: "Save settings" })).toBeDisabled();
+    // The chosen theme applies at once.
+    expect(document.documentElement).toHaveAttribute("data-theme", "dark");
   });
 
   test("shows the server's refusal under the field it names", async () => {
