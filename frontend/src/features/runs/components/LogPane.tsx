@@ -23,7 +23,8 @@ function emptyText(status: string, complete: boolean): string {
  * written: the pane scrolls with it unless the reader scrolled up.
  */
 export function LogPane({ runId, node }: { runId: string; node: NodeRun }) {
-  const [name, setName] = useState<LogName>("stdout");
+  // A failed node's reason is usually on stderr: show it first.
+  const [name, setName] = useState<LogName>(() => (node.status === "FAILED" && node.logs.stderr ? "stderr" : "stdout"));
   const follow = !isNodeFinished(node.status);
   const log = useNodeLog(runId, node.id, name, { follow });
   const preRef = useRef<HTMLPreElement>(null);

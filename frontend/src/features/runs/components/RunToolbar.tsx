@@ -99,7 +99,8 @@ export function RunToolbar({ run }: { run: RunDetail }) {
           {message(failure.error)}
         </p>
       ) : (
-        notice && (
+        notice &&
+        isRunActive(run.status) && (
           <p role="status" className="muted small">
             {notice}
           </p>

@@ -172,6 +172,26 @@ describe("the run page", () => {
     expect(within(log).getByRole("link", { name: "Download" })).toHaveAttribute("href", "/api/v1/resources/origin-log/download/");
   });
 
+  test("the failed nodes are named above the graph; opening one shows its stderr first", async () => {
+    serve({}, [
+      http.get(`/api/v1/runs/${RUN_ID}/nodes/`, () => {
+        const [load, train] = nodes();
+        const failed = { ...train!, logs: { stdout: "log1", stderr: "log2" } };
+        return HttpResponse.json({ count: 2, next: null, previous: null, results: [load, failed] });
+      }),
+      http.get(`/api/v1/runs/${RUN_ID}/nodes/train/logs/stderr/`, () =>
+        HttpResponse.json(logChunk({ text: "Traceback: ValueError\n", offset: 22, size: 22, attempt: 2 })),
+      ),
+    ]);
+    renderApp(`/runs/${RUN_ID}`);
+
+    fireEvent.click(await screen.findByRole("button", { name: "Train model" }));
+    const details = await screen.findByRole("complementary", { name: "Node details" });
+    const log = within(details).getByRole("region", { name: "Log" });
+    expect(within(log).getByRole("tab", { name: "stderr" })).toHaveAttribute("aria-selected", "true");
+    expect(await within(log).findByText("Traceback: ValueError")).toBeInTheDocument();
+  });
+
   test("Re-run failed asks the server for a new run and opens it", async () => {
     let posted = 0;
     serve({}, [

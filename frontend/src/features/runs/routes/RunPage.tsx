@@ -1,11 +1,11 @@
 import "../runs.css";
 
-import { useCallback, useMemo } from "react";
+import { useCallback, useEffect, useMemo, useRef } from "react";
 import { useParams, useSearchParams } from "react-router-dom";
 
 import { ErrorMessage } from "@/components/ErrorMessage";
 import { Loading } from "@/components/Loading";
-import { GraphCanvas } from "@/features/editor/components/GraphCanvas";
+import { GraphCanvas, type GraphCanvasProps } from "@/features/editor/components/GraphCanvas";
 import type { NodeDoc } from "@/features/editor/graph/types";
 import { toNodeDocs } from "@/features/workflows/lib/node-docs";
 import type { Workflow } from "@/lib/api/types";
@@ -14,7 +14,27 @@ import { toNodeStatuses, useRun, useRunNodes, useRunSpecs } from "../api/run";
 import { NodeDetails } from "../components/NodeDetails";
 import { RunHeader } from "../components/RunHeader";
 
+type CanvasInstance = Parameters<NonNullable<GraphCanvasProps["onInit"]>>[0];
+
 const NO_SELECTION: readonly string[] = [];
+// A small graph is shown at its natural size, not blown up to fill the canvas.
+const FIT_VIEW = { maxZoom: 1, padding: 0.15 };
+
+/** Pan (at the same zoom) so that the node is wholly in sight, if it is not. */
+function revealNode(instance: CanvasInstance | null, nodeId: string): void {
+  const node = instance?.getInternalNode(nodeId);
+  const pane = document.querySelector<HTMLElement>(".run-body .react-flow");
+  if (!instance || !node || !pane || pane.clientWidth === 0) return;
+  const { x: vx, y: vy, zoom } = instance.getViewport();
+  if (!Number.isFinite(zoom) || zoom <= 0) return;
+  const { x, y } = node.internals.positionAbsolute;
+  const width = node.measured.width ?? 0;
+  const height = node.measured.height ?? 0;
+  const left = x * zoom + vx;
+  const top = y * zoom + vy;
+  const inSight = left >= 0 && top >= 0 && left + width * zoom <= pane.clientWidth && top + height * zoom <= pane.clientHeight;
+  if (!inSight) void instance.setCenter(x + width / 2, y + height / 2, { zoom, duration: 300 });
+}
 
 /**
  * One run: its header and actions, the graph it ran (frozen when it started, so it shows even
@@ -55,6 +75,15 @@ export function RunPage() {
     },
     [setSearchParams],
   );
+  // The selected node stays in sight when the details panel opens beside it (or when it was
+  // chosen from the list of failed nodes or from the address).
+  const flow = useRef<CanvasInstance | null>(null);
+  useEffect(() => {
+    if (!selectedId) return;
+    const frame = requestAnimationFrame(() => revealNode(flow.current, selectedId));
+    return () => cancelAnimationFrame(frame);
+  }, [selectedId, docs]);
+
   const onSelectionChange = useCallback((ids: string[]) => select(ids.length === 1 ? ids[0]! : null), [select]);
 
   if (run.isPending) return <Loading label="Loading the run" />;
@@ -67,10 +96,25 @@ export function RunPage() {
   }
 
   const graphError = nodes.error ?? specs.error;
+  const failed = (nodes.data ?? []).filter((node) => node.status === "FAILED");
   return (
     <section className="page page-canvas run-page" aria-label="Run">
       <RunHeader run={run.data} />
       {run.data.description && <p className="description">{run.data.description}</p>}
+      {failed.length > 0 && (
+        <p className="run-failed-nodes">
+          Failed:{" "}
+          {failed.slice(0, 5).map((node, index) => (
+            <span key={node.id}>
+              {index > 0 && ", "}
+              <button type="button" className="link" onClick={() => select(node.id)}>
+                {node.title || node.id}
+              </button>
+            </span>
+          ))}
+          {failed.length > 5 && ` and ${failed.length - 5} more`}
+        </p>
+      )}
       {graphError ? (
         <ErrorMessage
           error={graphError}
@@ -93,6 +137,12 @@ export function RunPage() {
                 statuses={statuses}
                 selectedIds={selectedIds}
                 onSelectionChange={onSelectionChange}
+                onInit={(instance) => {
+                  flow.current = instance;
+                  void instance.fitView(FIT_VIEW).then(() => {
+                    if (selectedId) revealNode(flow.current, selectedId);
+                  });
+                }}
               />
             )}
           </div>
