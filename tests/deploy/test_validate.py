@@ -130,6 +130,13 @@ def test_a_broken_compose_file_is_refused(tmp_path: Path, old: str, new: str, er
             id="service-selects-nothing",
         ),
         pytest.param(
+            "web.yaml",
+            "  minAvailable: 1\n  selector:\n    matchLabels:\n      app.kubernetes.io/name: plynx\n",
+            "  minAvailable: 1\n  selector:\n    matchLabels:\n      app.kubernetes.io/name: plinx\n",
+            "PodDisruptionBudget/web: selects no pods",
+            id="budget-selects-nothing",
+        ),
+        pytest.param(
             "workers.yaml",
             "    name: worker-python\n  minReplicas",
             "    name: worker-pyhton\n  minReplicas",

@@ -329,6 +329,10 @@ def _reference_errors(docs: list[dict[str, Any]], by_kind: Mapping[str, Mapping[
         selector = service["spec"].get("selector") or {}
         if not any(all(labels.get(k) == v for k, v in selector.items()) for labels in pod_labels):
             errors.append(f"{_resource_name(service)}: selects no pods ({selector})")
+    for budget in by_kind.get("PodDisruptionBudget", {}).values():
+        selector = budget["spec"]["selector"].get("matchLabels") or {}
+        if not any(all(labels.get(k) == v for k, v in selector.items()) for labels in pod_labels):
+            errors.append(f"{_resource_name(budget)}: selects no pods ({selector})")
     for ingress in by_kind.get("Ingress", {}).values():
         for rule in ingress["spec"].get("rules", []):
             for path in rule["http"]["paths"]:
