@@ -69,6 +69,18 @@ describe("the workflows page", () => {
     expect(router.state.location.search).toBe("?search=author%3Aalice+count");
   });
 
+  test("shows as many rows per page as the user's settings say", async () => {
+    const queries = workflowsApi(() => HttpResponse.json(workflowPage([workflowSummary()], 120)));
+    server.use(
+      http.get("/api/v1/users/me/", () => HttpResponse.json({ ...defaultUser, settings: { ...defaultUser.settings, page_size: 50 } })),
+    );
+
+    renderApp("/workflows");
+
+    expect(await screen.findByText("1–50 of 120")).toBeInTheDocument();
+    expect(lastQuery(queries).limit).toBe("50");
+  });
+
   test("says when a search matches nothing", async () => {
     workflowsApi(() => HttpResponse.json(workflowPage([])));
 
