@@ -69,7 +69,7 @@ export function ParameterField(props: ParameterFieldProps) {
   const type = parameter.parameter_type;
 
   return (
-    <div className={`param-field param-${type}${error ? " invalid" : ""}`}>
+    <div className={`param-field param-type-${type}${error ? " invalid" : ""}`}>
       {type === "bool" ? (
         <BoolWidget {...common} />
       ) : GROUPED.includes(type) ? (

@@ -58,11 +58,11 @@ export function DeprecateDialog({ operationId, mandatory, pending, onConfirm, on
         autoComplete="off"
         onChange={(event) => setSearch(event.target.value)}
       />
-      <ul className="op-candidates" aria-label="Successor candidates" aria-busy={candidates.isFetching}>
+      <ul className="op-candidates" aria-label="Matching operations" aria-busy={candidates.isFetching}>
         <li>
           <label>
             <input type="radio" name={`${id}-successor`} checked={successor === null} onChange={() => setSuccessor(null)} />
-            No successor
+            None
           </label>
         </li>
         {found.map((candidate) => (
