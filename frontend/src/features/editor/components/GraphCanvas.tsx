@@ -27,6 +27,9 @@ import { sameRunState, type NodeRunState, type NodeRunStates } from "../lib/run-
 import { CanvasActionsContext, type CanvasActions } from "./canvas-context";
 import { OperationNode, type OperationFlowNode, type OperationNodeData } from "./OperationNode";
 
+/** From this many nodes on, only the nodes and edges on screen are drawn. */
+const CULLING_THRESHOLD = 150;
+
 const nodeTypes: NodeTypes = { [NODE_TYPE]: OperationNode };
 
 /** The drag-and-drop type of a catalog operation dragged onto the canvas (its id is the data). */
@@ -370,8 +373,9 @@ export function GraphCanvas({
           fitView
           minZoom={0.05}
           maxZoom={2}
-          // A large workflow draws only what is on screen.
-          onlyRenderVisibleElements
+          // A large workflow draws only what is on screen; a small one draws everything, which
+          // spares the culling work on every frame of a pan and any pop-in at the edges.
+          onlyRenderVisibleElements={nodes.length > CULLING_THRESHOLD}
           proOptions={{ hideAttribution: true }}
         >
           <Background gap={20} />
