@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.deploy.validate import COMPOSE_FILE, ENV_EXAMPLE, K8S_DIR, ROOT
+from plynx_site.conf import read_config
+from tests.deploy.validate import COMPOSE_FILE, ENV_EXAMPLE, K8S_DIR, ROOT, read_env_file
 
 DOCKERFILE = ROOT / "compose" / "docker" / "Dockerfile"
 ENTRYPOINT = ROOT / "compose" / "docker" / "entrypoint.sh"
@@ -104,3 +105,11 @@ def test_the_build_context_leaves_out_local_state() -> None:
 
 def test_the_entrypoint_is_executable() -> None:
     assert ENTRYPOINT.stat().st_mode & 0o111 == 0o111
+
+
+def test_the_env_example_copied_for_make_up_keeps_the_defaults() -> None:
+    config = read_config(read_env_file(ENV_EXAMPLE), ROOT)
+    assert config.multi_user is False
+    assert (config.host, config.port, config.flower_port) == ("127.0.0.1", 8000, 5555)
+    assert config.storage.backend == "local"
+    assert config.database["ENGINE"] == "django.db.backends.sqlite3"
