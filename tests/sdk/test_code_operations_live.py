@@ -1,4 +1,4 @@
-"""Operations defined as Python functions, in workflows built with the SDK, run by a real worker on a live server.
+"""Operations defined as Python functions and the demo hub's, in a workflow built with the SDK, run on a real worker.
 
 Then GENERATE_CODE of that workflow, run as a program, recreates an equal workflow that runs too.
 """
@@ -13,7 +13,7 @@ from plynx import Client, Graph, GraphFailed, Node
 from plynx.demo.basic_functions import error
 from plynx.demo.hello_world import get_name, print_message
 from plynx.graph import Progress
-from plynx.node import input, operation, output, param
+from plynx.node import input, operation, operation_document, output, param
 
 from apps.nodes.models import Node as NodeRow
 from tests.graphs.conftest import celery_worker, clean_broker, live_env, storage_dir  # noqa: F401 - fixtures
@@ -56,7 +56,10 @@ def test_code_defined_operations_run_and_generate_code_recreates_the_workflow(
     Numbers, Summary = Node(document=numbers), Node(document=summary)
     source = Numbers(title="numbers", count=5, x=0, y=0)
     report = Summary(title="summary", numbers=source.outputs.numbers, total=source.outputs.total, scale=2.0, x=300)
-    GetName, PrintMessage = Node(document=get_name), Node(document=print_message)
+    # The demo hub's operations, as the editor's catalog finds them.
+    found = client.get("/hubs/search/", params={"hub": "demo", "group": "hello_world"})["results"]
+    assert [item["id"] for item in found] == [operation_document(f)["_id"] for f in (get_name, print_message)]
+    GetName, PrintMessage = (Node(client, id=item["id"], document=item) for item in found)
     name = GetName(title="name", your_name="PLynx", y=200)
     greeting = PrintMessage(title="greeting", name=name.outputs.name, x=300, y=200)
     graph = Graph(client, title="code operations", targets=[report, greeting])
