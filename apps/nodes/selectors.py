@@ -122,6 +122,8 @@ def node_list(*, user: Any, workflow: bool, search: str = "") -> QuerySet[Node]:
 
 @dataclass(frozen=True)
 class Hub:
+    """A configured hub as the editor's catalog shows it: its groups, with what one finds in each."""
+
     kind: str
     title: str
     icon: str
