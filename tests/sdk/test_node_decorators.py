@@ -27,6 +27,7 @@ from plynx.node import (
 from apps.nodes.documents import INPUTS, LOGS, OUTPUTS, PARAMETERS, dump_list, parse_list
 from apps.nodes.executors.base import ExecutionResult, InputItem, pythonize_parameters
 from apps.nodes.executors.python import PythonExecutor
+from apps.resources.kinds import resource_kind
 from tests.nodes.executors.conftest import MakeNode, make_node  # noqa: F401 - fixture
 from tests.nodes.executors.helpers import never
 
@@ -323,6 +324,35 @@ def test_a_result_of_the_wrong_type_fails_the_node_naming_the_output(
     assert result == ExecutionResult("FAILED", "exit code 1")
     assert "TypeError: Wrong result: output 'y' (int) takes a int value, got 'many'" in node.logs.stderr.read_text()
     assert node.outputs["y"].path.read_text() == ""
+
+
+_SAMPLES: dict[str, Any] = {"int": 2, "float": 1.5, "str": "PLynx", "bool": True, "color": "#1e88e5"}
+_DEMO = [item for group in COLLECTION for item in group.items]
+
+
+@pytest.mark.parametrize("target", _DEMO, ids=[item.__name__ for item in _DEMO])
+def test_every_demo_operation_runs(make_node: MakeNode, tmp_path: Path, target: Any) -> None:  # noqa: F811
+    doc = operation_document(target)
+    inputs: dict[str, list[InputItem]] = {}
+    for port in doc["inputs"]:
+        (file_type,) = port["file_types"]
+        if file_type in _SAMPLES:
+            item = InputItem(None, _SAMPLES[file_type], file_type)
+        else:
+            path = tmp_path / f"{port['name']}.json"
+            path.write_text('{"a": 1}')
+            item = InputItem(path, None, file_type)
+        inputs[port["name"]] = [item, item] if port["max_count"] == -1 else [item]
+    outputs = {port["name"]: port["file_type"] for port in doc["outputs"]}
+    node, result = _run(make_node, target, inputs, outputs, timeout=0)
+    if target.__name__ == "error":
+        assert result == ExecutionResult("FAILED", "exit code 1")
+        assert "RuntimeError: this operation always fails (x = [2, 2])" in node.logs.stderr.read_text()
+        return
+    assert result == ExecutionResult("SUCCESS", ""), node.logs.stderr.read_text()
+    for name, file_type in outputs.items():
+        resource_kind(file_type).validate_output(node.outputs[name].path)  # what the worker checks before storing
+        assert node.outputs[name].path.stat().st_size > 0
 
 
 # --- mistakes ----------------------------------------------------------------------------------
