@@ -34,6 +34,7 @@ from django.utils.module_loading import import_string
 
 from apps.nodes.choices import NodeStatus
 from apps.nodes.documents import INPUTS, LOGS, OUTPUTS, PARAMETERS, dump_list, parse_list
+from apps.nodes.executors.python import PythonExecutor
 from apps.nodes.models import Node
 from apps.nodes.parameters import CMD
 from apps.nodes.selectors import hub_operations, search_apply, search_parse
@@ -216,6 +217,16 @@ class CodeCollection:
         plugin = self.plugins.operation(item["kind"])
         if plugin is None or plugin.is_static:
             raise ImproperlyConfigured(f"{where}: {item['kind']!r} is not an executable operation kind")
+        executor = self.plugins.executors.get(plugin.executor, "")
+        try:
+            runs_python = issubclass(import_string(executor), PythonExecutor)
+        except ImportError:
+            runs_python = False
+        if not runs_python:
+            raise ImproperlyConfigured(
+                f"{where}: {item['kind']} operations do not run Python code (their executor is {executor!r}); "
+                "use a kind run by the python executor"
+            )
         for port in [*item["inputs"], *item["outputs"]]:
             for file_type in port.get("file_types", [port.get("file_type")]):
                 if file_type not in plugin.resources:

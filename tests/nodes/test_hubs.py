@@ -58,6 +58,14 @@ def unknown_type() -> dict[str, bytes]:
 BAD_TYPE = [Group(title="Bad", items=[unknown_type])]
 
 
+@operation(title="Shell", kind="bash_jinja2")
+def shell() -> None:
+    print("not a shell script")
+
+
+NOT_PYTHON = [shell]
+
+
 def plugins_with(tmp_path: Path, hubs: str) -> Any:
     path = tmp_path / "plugins.yaml"
     path.write_text(f"hubs:\n{hubs}")
@@ -240,6 +248,12 @@ def test_hubs_are_made_once_per_configuration() -> None:
             "operations do not take",
         ),
         (
+            "  - {kind: x, title: X, cls: apps.nodes.hubs.StaticListHub,"
+            " args: {module: tests.nodes.test_hubs.NOT_PYTHON}}\n",
+            "hubs.x: operation tests.nodes.test_hubs:shell: bash_jinja2 operations do not run Python code (their "
+            "executor is 'apps.nodes.executors.bash_jinja2.BashJinja2Executor')",
+        ),
+        (
             "  - {kind: x, title: X, cls: apps.nodes.hubs.DatabaseHub, args: {operations: [python, spark]}}\n",
             "hubs.x: unknown operation kinds spark",
         ),
@@ -252,7 +266,16 @@ def test_hubs_are_made_once_per_configuration() -> None:
             "hubs.x: 'apps.nodes.models.Node' is not a subclass of apps.nodes.hubs.BaseHub",
         ),
     ],
-    ids=["no-module", "no-collection", "no-args", "bad-file-type", "unknown-kind", "unknown-arg", "not-a-hub"],
+    ids=[
+        "no-module",
+        "no-collection",
+        "no-args",
+        "bad-file-type",
+        "not-python",
+        "unknown-kind",
+        "unknown-arg",
+        "not-a-hub",
+    ],
 )
 def test_a_broken_hub_is_named_at_start(settings: Any, tmp_path: Path, hubs: str, message: str) -> None:
     settings.PLYNX_PLUGINS = plugins_with(tmp_path, hubs)
