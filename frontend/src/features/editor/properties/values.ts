@@ -95,14 +95,17 @@ export function sameValue(a: unknown, b: unknown): boolean {
   return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** A parameter name that scripts can use (`params['name']`, `{{ params.name }}`). */
-export const PARAMETER_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** A name of a parameter, input or output, as the server accepts it (`apps/nodes/documents.py`). */
+export const PARAMETER_NAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
+
+/** What a valid name is made of, for messages. */
+export const NAME_RULE = "use up to 64 letters, digits, _, . and -, starting with a letter, digit or _";
 
 /** Why `name` cannot name a new parameter among `taken`, or null if it can. */
 export function checkParameterName(name: string, taken: readonly string[]): string | null {
   if (name.trim() === "") return "A parameter needs a name.";
   if (!PARAMETER_NAME_RE.test(name)) {
-    return `"${name}" is not a valid name: use letters, digits and underscores, not starting with a digit.`;
+    return `"${name}" is not a valid name: ${NAME_RULE}.`;
   }
   if (taken.includes(name)) return `There is already a parameter named "${name}".`;
   return null;

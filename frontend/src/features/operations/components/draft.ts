@@ -7,7 +7,7 @@ import { ApiError } from "@/lib/api/client";
 import { checkParameterValue } from "@/features/editor/graph/rules";
 import type { Parameter } from "@/features/editor/graph/types";
 import { UNLIMITED } from "@/features/editor/graph/types";
-import { PARAMETER_NAME_RE, isScriptParameter } from "@/features/editor/properties/values";
+import { NAME_RULE, PARAMETER_NAME_RE, isScriptParameter } from "@/features/editor/properties/values";
 
 import type { OperationDraft, ValidationTree } from "../api/operation";
 
@@ -44,7 +44,7 @@ function checkNames(section: Section, what: string, names: readonly string[], pr
       problems.push({
         section,
         name,
-        message: `${what} name "${name}" is not valid: use letters, digits and underscores, not starting with a digit.`,
+        message: `${what} name "${name}" is not valid: ${NAME_RULE}.`,
       });
     } else if (twice.has(name) && !told.has(name)) {
       told.add(name);

@@ -338,6 +338,39 @@ describe("the operation editor", { timeout: 30_000 }, () => {
     expect(await screen.findByRole("heading", { name: "Sort lines", level: 1 })).toBeInTheDocument();
   });
 
+  test("leaving with unsaved changes asks first", async () => {
+    const { user, router } = await open(operation());
+    await user.type(screen.getByLabelText("Description"), "!");
+    await user.click(screen.getByRole("link", { name: "← Operations" }));
+    const dialog = screen.getByRole("alertdialog");
+    expect(dialog).toHaveTextContent("This operation has unsaved changes. Leave and lose them?");
+    await user.click(within(dialog).getByRole("button", { name: "Stay" }));
+    expect(router.state.location.pathname).toBe(`/operations/${ID}`);
+    expect(screen.getByLabelText("Description")).toHaveValue("Counts the words of a text!");
+    await user.click(screen.getByRole("link", { name: "← Operations" }));
+    await user.click(within(screen.getByRole("alertdialog")).getByRole("button", { name: "Leave without saving" }));
+    await waitFor(() => expect(router.state.location.pathname).toBe("/operations"));
+  });
+
+  test("Mandatory deprecate without a successor", async () => {
+    const { user } = await open(operation({ node_status: "DEPRECATED" }));
+    let body: unknown = "none";
+    server.use(
+      http.post(`/api/v1/operations/${ID}/mandatory_deprecate/`, async ({ request }) => {
+        body = await request.json();
+        return HttpResponse.json(operation({ node_status: "MANDATORY_DEPRECATED" }));
+      }),
+    );
+    expect(screen.queryByRole("button", { name: "Deprecate" })).toBeNull();
+    await user.click(screen.getByRole("button", { name: "Mandatory deprecate" }));
+    const dialog = screen.getByRole("dialog", { name: "Deprecate mandatorily" });
+    expect(within(dialog).getByRole("radio", { name: "None" })).toBeChecked();
+    await user.click(within(dialog).getByRole("button", { name: "Mandatory deprecate" }));
+    expect(await screen.findByText("mandatory deprecated")).toBeInTheDocument();
+    expect(body).toEqual({ successor: null });
+    expect(screen.queryByRole("button", { name: "Mandatory deprecate" })).toBeNull();
+  });
+
   test("a missing operation says so", async () => {
     server.use(http.get(`/api/v1/operations/${ID}/`, () => HttpResponse.json({ detail: "No Operation matches the given query." }, { status: 404 })));
     renderApp(`/operations/${ID}`);
