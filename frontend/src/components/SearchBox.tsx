@@ -16,6 +16,7 @@ export function DebouncedInput({
   type = "text",
   className,
   describedBy,
+  keyShortcuts,
 }: {
   value: string;
   onChange: (value: string) => void;
@@ -24,6 +25,8 @@ export function DebouncedInput({
   type?: "search" | "text";
   className?: string;
   describedBy?: string;
+  /** The key that focuses the field, for assistive technology (`aria-keyshortcuts`). */
+  keyShortcuts?: string;
 }) {
   const [text, setText] = useState(value);
   const [shown, setShown] = useState(value);
@@ -61,6 +64,7 @@ export function DebouncedInput({
       className={className}
       aria-label={label}
       aria-describedby={describedBy}
+      aria-keyshortcuts={keyShortcuts}
       placeholder={placeholder}
       value={text}
       onChange={(event) => edit(event.target.value)}
@@ -75,12 +79,14 @@ export function SearchBox({
   label,
   placeholder,
   describedBy,
+  keyShortcuts,
 }: {
   value: string;
   onSearch: (value: string) => void;
   label: string;
   placeholder?: string;
   describedBy?: string;
+  keyShortcuts?: string;
 }) {
   return (
     <DebouncedInput
@@ -91,6 +97,7 @@ export function SearchBox({
       label={label}
       placeholder={placeholder}
       describedBy={describedBy}
+      keyShortcuts={keyShortcuts}
     />
   );
 }

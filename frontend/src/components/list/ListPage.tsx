@@ -1,11 +1,12 @@
 import type { UseMutationResult, UseQueryResult } from "@tanstack/react-query";
-import { useId, useState, type ReactNode } from "react";
+import { useEffect, useId, useRef, useState, type ReactNode } from "react";
 
 import { ConfirmDialog } from "@/components/ConfirmDialog";
 import { ErrorMessage, errorText } from "@/components/ErrorMessage";
 import { Loading } from "@/components/Loading";
 import { Pagination } from "@/components/Pagination";
 import { DebouncedInput, SearchBox } from "@/components/SearchBox";
+import { useDocumentTitle } from "@/components/use-document-title";
 import { useMe } from "@/features/auth/api/me";
 import { ApiError } from "@/lib/api/client";
 import type { ListParamsState } from "@/lib/use-list-params";
@@ -38,6 +39,8 @@ export interface ListPageProps<T extends { id: string }> {
   statuses: readonly string[];
   /** Offer a "Starred only" filter (the server's `starred` parameter). */
   starredFilter?: boolean;
+  /** A filter of the page's own, shown with the others (the runs of one workflow). */
+  extraFilter?: ReactNode;
   /** Buttons of the page's header ("New workflow"). */
   actions?: ReactNode;
   /** A message of the page's own (the refusal of "New workflow"), shown above the list. */
@@ -95,6 +98,7 @@ export function ListPage<T extends { id: string }>({
   searchHint,
   statuses,
   starredFilter = false,
+  extraFilter,
   actions,
   notice,
   star,
@@ -106,6 +110,21 @@ export function ListPage<T extends { id: string }>({
   const [deleting, setDeleting] = useState<T | null>(null);
   const [status, setStatus] = useShown(list.status);
   const [starredOnly, setStarredOnly] = useShown(list.starred);
+  const searchRef = useRef<HTMLDivElement>(null);
+  useDocumentTitle(title);
+
+  // "/" anywhere but in a field goes to the search, as in most lists on the web.
+  useEffect(() => {
+    function onKeyDown(event: KeyboardEvent) {
+      if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+      const target = event.target as HTMLElement | null;
+      if (target?.closest("input, textarea, select, [contenteditable='true'], [role='dialog']")) return;
+      event.preventDefault();
+      searchRef.current?.querySelector("input")?.focus();
+    }
+    document.addEventListener("keydown", onKeyDown);
+    return () => document.removeEventListener("keydown", onKeyDown);
+  }, []);
 
   const filtered = !!(list.status || list.author || list.starred);
   const mine = !!me && list.author.toLowerCase() === me.username.toLowerCase();
@@ -171,14 +190,18 @@ export function ListPage<T extends { id: string }>({
       </header>
 
       <div className="list-toolbar">
-        <div className="list-search">
+        <div className="list-search" ref={searchRef}>
           <SearchBox
             label={`Search ${noun}s`}
             placeholder={searchPlaceholder}
+            keyShortcuts="/"
             value={list.search}
             onSearch={list.setSearch}
             describedBy={hintId}
           />
+          <kbd className="list-kbd" aria-hidden="true" title="Press / to search">
+            /
+          </kbd>
           <p id={hintId} className="list-hint">
             {searchHint}
           </p>
@@ -235,6 +258,7 @@ export function ListPage<T extends { id: string }>({
               Starred only
             </label>
           )}
+          {extraFilter}
           {(filtered || list.search) && (
             <button
               type="button"

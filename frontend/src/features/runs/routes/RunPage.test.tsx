@@ -2,6 +2,7 @@ import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { beforeAll, describe, expect, test } from "vitest";
 
+import { workflowSummary } from "@/testing/data";
 import { mockReactFlowEnvironment } from "@/testing/react-flow";
 import { server } from "@/testing/server";
 import { renderApp } from "@/testing/test-utils";
@@ -12,6 +13,8 @@ import { attempt, logChunk, nodeRun, RUN_ID, runDetail, runHandlers, spec } from
 beforeAll(mockReactFlowEnvironment);
 
 const NEW_RUN_ID = "6a2f0000000000000000000b";
+// The page is loaded lazily and draws a canvas: on a busy machine that takes more than a second.
+const PAGE_LOAD = { timeout: 5_000 };
 
 const specs = {
   load: spec("load", "Load data", 0, {
@@ -55,6 +58,13 @@ function nodes(): NodeRun[] {
 function serve(run: Partial<RunDetail>, extra: Parameters<typeof server.use> = []) {
   server.use(
     ...extra,
+    // The workflow was edited after the run: the run's own frozen documents are read.
+    http.get("/api/v1/workflows/6a1f0000000000000000000a/", () =>
+      HttpResponse.json({
+        ...workflowSummary({ updated_at: "2026-11-03T09:00:00Z" }),
+        nodes: [{ ...specs.load, title: "Load data (edited later)" }],
+      }),
+    ),
     // The canvas shows a thumbnail of the outputs it can.
     http.get("/api/v1/resources/r1/preview/", () => HttpResponse.json({ kind: "text", text: "a,b\n1,2\n", truncated: false })),
     ...runHandlers({
@@ -72,7 +82,7 @@ function serve(run: Partial<RunDetail>, extra: Parameters<typeof server.use> = [
 }
 
 async function nodeElement(id: string): Promise<HTMLElement> {
-  await waitFor(() => expect(document.querySelector(`[data-testid="node"][data-node-id="${id}"]`)).not.toBeNull());
+  await waitFor(() => expect(document.querySelector(`[data-testid="node"][data-node-id="${id}"]`)).not.toBeNull(), PAGE_LOAD);
   return document.querySelector<HTMLElement>(`[data-testid="node"][data-node-id="${id}"]`)!;
 }
 
@@ -81,7 +91,7 @@ describe("the run page", () => {
     serve({});
     renderApp(`/runs/${RUN_ID}`);
 
-    expect(await screen.findByRole("heading", { name: /Word count/ })).toBeInTheDocument();
+    expect(await screen.findByRole("heading", { name: /Word count/ }, PAGE_LOAD)).toBeInTheDocument();
     expect(screen.getByText("alice")).toBeInTheDocument();
     expect(screen.getByRole("link", { name: "Open the workflow" })).toHaveAttribute("href", "/workflows/6a1f0000000000000000000a");
     expect(screen.getByRole("img", { name: "Nodes: 1 restored, 1 failed" })).toBeInTheDocument();
@@ -96,12 +106,37 @@ describe("the run page", () => {
     expect(screen.queryByRole("button", { name: "Cancel" })).toBeNull();
   });
 
+  test("a run of a workflow unchanged since it started reads the graph from the workflow in one request", async () => {
+    const specReads: string[] = [];
+    serve({}, [
+      http.get("/api/v1/workflows/6a1f0000000000000000000a/", () =>
+        HttpResponse.json({ ...workflowSummary({ updated_at: "2026-11-02T09:59:00Z" }), nodes: [specs.train, specs.load] }),
+      ),
+      http.get(`/api/v1/runs/${RUN_ID}/nodes/:nodeId/`, ({ params }) => {
+        specReads.push(String(params.nodeId));
+        return HttpResponse.json({ detail: "not expected" }, { status: 500 });
+      }),
+    ]);
+    renderApp(`/runs/${RUN_ID}`);
+
+    expect(await nodeElement("load")).toHaveAttribute("aria-label", "Load data");
+    expect(await nodeElement("train")).toHaveAttribute("data-status", "FAILED");
+    expect(specReads).toEqual([]);
+  });
+
+  test("a run of an edited workflow shows the graph as it ran, not as it is now", async () => {
+    serve({});
+    renderApp(`/runs/${RUN_ID}`);
+    expect(await nodeElement("load")).toHaveAttribute("aria-label", "Load data");
+    expect(screen.queryByText("Load data (edited later)")).toBeNull();
+  });
+
   test("clicking a node opens its details: state, attempts, parameters, outputs and log as text", async () => {
     serve({});
     renderApp(`/runs/${RUN_ID}`);
 
     fireEvent.click(await nodeElement("train"));
-    const details = await screen.findByRole("complementary", { name: "Node details" });
+    const details = await screen.findByRole("complementary", { name: "Node details" }, PAGE_LOAD);
     expect(within(details).getByRole("heading", { name: "Train model" })).toBeInTheDocument();
     expect(within(details).getByText("ValueError: <bad> input")).toBeInTheDocument();
     expect(within(details).getByText("7.0 s", { selector: "dd" })).toBeInTheDocument();
@@ -154,7 +189,7 @@ describe("the run page", () => {
     );
     renderApp(`/runs/${RUN_ID}?node=load`);
 
-    const details = await screen.findByRole("complementary", { name: "Node details" });
+    const details = await screen.findByRole("complementary", { name: "Node details" }, PAGE_LOAD);
     expect(within(details).getByRole("link", { name: "an earlier run" })).toHaveAttribute(
       "href",
       "/runs/6a2f00000000000000000001?node=load",
@@ -185,8 +220,8 @@ describe("the run page", () => {
     ]);
     renderApp(`/runs/${RUN_ID}`);
 
-    fireEvent.click(await screen.findByRole("button", { name: "Train model" }));
-    const details = await screen.findByRole("complementary", { name: "Node details" });
+    fireEvent.click(await screen.findByRole("button", { name: "Train model" }, PAGE_LOAD));
+    const details = await screen.findByRole("complementary", { name: "Node details" }, PAGE_LOAD);
     const log = within(details).getByRole("region", { name: "Log" });
     expect(within(log).getByRole("tab", { name: "stderr" })).toHaveAttribute("aria-selected", "true");
     expect(await within(log).findByText("Traceback: ValueError")).toBeInTheDocument();
@@ -204,10 +239,10 @@ describe("the run page", () => {
     ]);
     const { router } = renderApp(`/runs/${RUN_ID}`);
 
-    fireEvent.click(await screen.findByRole("button", { name: "Re-run failed" }));
-    await waitFor(() => expect(router.state.location.pathname).toBe(`/runs/${NEW_RUN_ID}`));
+    fireEvent.click(await screen.findByRole("button", { name: "Re-run failed" }, PAGE_LOAD));
+    await waitFor(() => expect(router.state.location.pathname).toBe(`/runs/${NEW_RUN_ID}`), PAGE_LOAD);
     expect(posted).toBe(1);
-    expect(await screen.findByRole("heading", { name: /Second try/ })).toBeInTheDocument();
+    expect(await screen.findByRole("heading", { name: /Second try/ }, PAGE_LOAD)).toBeInTheDocument();
   });
 
   test("Cancel asks the server to stop a running run and says so", async () => {
@@ -220,7 +255,7 @@ describe("the run page", () => {
     ]);
     renderApp(`/runs/${RUN_ID}`);
 
-    fireEvent.click(await screen.findByRole("button", { name: "Cancel" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Cancel" }, PAGE_LOAD));
     expect(await screen.findByText("Cancel requested: running nodes are being stopped.")).toBeInTheDocument();
     expect(posted).toBe(1);
     expect(screen.queryByRole("button", { name: "Re-run failed" })).toBeNull();
@@ -240,11 +275,11 @@ describe("the run page", () => {
     ]);
     const { router } = renderApp(`/runs/${RUN_ID}`);
 
-    fireEvent.click(await screen.findByRole("button", { name: "Clone" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Clone" }, PAGE_LOAD));
     expect(await screen.findByRole("alert")).toHaveTextContent("this is the run of a composite operation");
     refuse = false;
     fireEvent.click(screen.getByRole("button", { name: "Clone" }));
-    await waitFor(() => expect(router.state.location.pathname).toBe("/workflows/6a1f00000000000000000099"));
+    await waitFor(() => expect(router.state.location.pathname).toBe("/workflows/6a1f00000000000000000099"), PAGE_LOAD);
   });
 
   test("Run again starts the workflow anew; a run whose workflow is gone still shows its graph", async () => {
@@ -264,8 +299,8 @@ describe("the run page", () => {
     ]);
     const { router } = renderApp(`/runs/${RUN_ID}`);
 
-    fireEvent.click(await screen.findByRole("button", { name: "Run again" }));
-    await waitFor(() => expect(router.state.location.pathname).toBe(`/runs/${NEW_RUN_ID}`));
+    fireEvent.click(await screen.findByRole("button", { name: "Run again" }, PAGE_LOAD));
+    await waitFor(() => expect(router.state.location.pathname).toBe(`/runs/${NEW_RUN_ID}`), PAGE_LOAD);
     expect(started).toEqual({ workflow: "6a1f0000000000000000000a" });
 
     // This run's workflow was deleted: the frozen graph is drawn, running it again is not offered.
@@ -278,6 +313,6 @@ describe("the run page", () => {
     const missing = () => HttpResponse.json({ detail: "No Run matches the given query." }, { status: 404 });
     server.use(http.get(`/api/v1/runs/${RUN_ID}/`, missing), http.get(`/api/v1/runs/${RUN_ID}/nodes/`, missing));
     renderApp(`/runs/${RUN_ID}`);
-    expect(await screen.findByRole("alert")).toHaveTextContent("No Run matches the given query.");
+    expect(await screen.findByRole("alert", {}, PAGE_LOAD)).toHaveTextContent("No Run matches the given query.");
   });
 });

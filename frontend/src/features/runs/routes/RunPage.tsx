@@ -7,16 +7,15 @@ import { ErrorMessage } from "@/components/ErrorMessage";
 import { Loading } from "@/components/Loading";
 import { GraphCanvas, type GraphCanvasProps } from "@/features/editor/components/GraphCanvas";
 import type { NodeDoc } from "@/features/editor/graph/types";
-import { toNodeDocs } from "@/features/workflows/lib/node-docs";
-import type { Workflow } from "@/lib/api/types";
 
-import { toNodeStatuses, useRun, useRunNodes, useRunSpecs } from "../api/run";
+import { toNodeStatuses, useRun, useRunGraph, useRunNodes } from "../api/run";
 import { NodeDetails } from "../components/NodeDetails";
 import { RunHeader } from "../components/RunHeader";
 
 type CanvasInstance = Parameters<NonNullable<GraphCanvasProps["onInit"]>>[0];
 
 const NO_SELECTION: readonly string[] = [];
+const NO_DOCS: NodeDoc[] = [];
 // A small graph is shown at its natural size, not blown up to fill the canvas.
 const FIT_VIEW = { maxZoom: 1, padding: 0.15 };
 
@@ -49,13 +48,8 @@ export function RunPage() {
   const run = useRun(runId);
   const nodes = useRunNodes(runId);
   const nodeIds = useMemo(() => nodes.data?.map((node) => node.id), [nodes.data]);
-  const specs = useRunSpecs(runId, nodeIds);
-
-  const docs: NodeDoc[] = useMemo(() => {
-    if (!specs.data || !nodeIds) return [];
-    const frozen = nodeIds.map((id) => specs.data[id]).filter((spec) => spec !== undefined && spec !== null);
-    return toNodeDocs(frozen as Workflow["nodes"]);
-  }, [specs.data, nodeIds]);
+  const graph = useRunGraph(run.data, nodeIds);
+  const docs = graph.data ?? NO_DOCS;
   const docsById = useMemo(() => new Map(docs.map((doc) => [doc._id, doc])), [docs]);
   const statuses = useMemo(() => toNodeStatuses(nodes.data), [nodes.data]);
   const selectedIds = useMemo(() => (selectedId ? [selectedId] : NO_SELECTION), [selectedId]);
@@ -95,7 +89,7 @@ export function RunPage() {
     );
   }
 
-  const graphError = nodes.error ?? specs.error;
+  const graphError = nodes.error ?? graph.error;
   const failed = (nodes.data ?? []).filter((node) => node.status === "FAILED");
   return (
     <section className="page page-canvas run-page" aria-label="Run">
@@ -120,10 +114,10 @@ export function RunPage() {
           error={graphError}
           onRetry={() => {
             void nodes.refetch();
-            void specs.refetch();
+            void graph.refetch();
           }}
         />
-      ) : nodes.isPending || specs.isPending ? (
+      ) : nodes.isPending || graph.data === undefined ? (
         <Loading label="Loading the graph" />
       ) : (
         <div className="run-body">

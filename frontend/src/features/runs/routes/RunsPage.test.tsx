@@ -85,3 +85,29 @@ describe("the runs page", () => {
     expect(await screen.findByText("No run matches these filters.")).toBeInTheDocument();
   });
 });
+
+describe("the runs of one workflow", () => {
+  test("lists only that workflow's runs, and shows every run again on request", async () => {
+    const queries: URLSearchParams[] = [];
+    server.use(
+      http.get("/api/v1/runs/", ({ request }) => {
+        const params = new URL(request.url).searchParams;
+        queries.push(params);
+        return HttpResponse.json(page(params.get("workflow") ? [run({ id: "r1", title: "Nightly ETL" })] : [run({ id: "r2", title: "Other" })]));
+      }),
+    );
+    const user = userEvent.setup();
+    const { router } = renderApp("/runs?workflow=6a1f000000000000000000ww");
+
+    // The run's link, and the filter's link to the workflow (named by its runs' title).
+    const links = await screen.findAllByRole("link", { name: "Nightly ETL" });
+    expect(links.map((link) => link.getAttribute("href"))).toEqual(["/workflows/6a1f000000000000000000ww", "/runs/r1"]);
+    expect(queries[0]?.get("workflow")).toBe("6a1f000000000000000000ww");
+
+    await user.click(screen.getByRole("button", { name: "Show the runs of every workflow" }));
+
+    expect(await screen.findByRole("link", { name: "Other" })).toBeInTheDocument();
+    expect(queries.at(-1)?.has("workflow")).toBe(false);
+    expect(router.state.location.search).toBe("");
+  });
+});

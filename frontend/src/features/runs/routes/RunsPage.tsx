@@ -1,4 +1,4 @@
-import { Link } from "react-router-dom";
+import { Link, useSearchParams } from "react-router-dom";
 
 import { ListPage, type ListColumn } from "@/components/list/ListPage";
 import { useListState } from "@/components/list/use-list-state";
@@ -40,7 +40,22 @@ const COLUMNS: ListColumn<Run>[] = [
 
 export function RunsPage() {
   const list = useListState("-created_at");
-  const runs = useRuns(list.query);
+  const [params, setParams] = useSearchParams();
+  // `?workflow=<id>`: the runs of one workflow (the editor links here).
+  const workflow = params.get("workflow") ?? "";
+  const runs = useRuns({ ...list.query, workflow: workflow || undefined });
+
+  function everyWorkflow() {
+    setParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        next.delete("workflow");
+        next.delete("offset");
+        return next;
+      },
+      { replace: true },
+    );
+  }
 
   return (
     <ListPage
@@ -53,6 +68,19 @@ export function RunsPage() {
       searchPlaceholder="Search runs by title…"
       searchHint="Words match the run’s title."
       statuses={RUN_STATUSES}
+      extraFilter={
+        workflow && (
+          <div className="list-field">
+            <span>Workflow</span>
+            <span className="list-chip">
+              <Link to={`/workflows/${encodeURIComponent(workflow)}`}>{runs.data?.results[0]?.title || workflow}</Link>
+              <button type="button" aria-label="Show the runs of every workflow" title="Every workflow" onClick={everyWorkflow}>
+                ×
+              </button>
+            </span>
+          </div>
+        )
+      }
     />
   );
 }

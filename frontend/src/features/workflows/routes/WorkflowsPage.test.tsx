@@ -227,6 +227,23 @@ describe("filtering and sorting the workflows", () => {
     expect(screen.getByRole("textbox", { name: "Author" })).toHaveValue("");
   });
 
+  test("names the page in the browser tab, and “/” goes to the search", async () => {
+    workflowsApi(() => HttpResponse.json(workflowPage([workflowSummary()])));
+    const user = userEvent.setup();
+    renderApp("/workflows");
+    await screen.findByRole("link", { name: "Word count" });
+    expect(document.title).toBe("Workflows · PLynx");
+
+    await user.keyboard("/");
+
+    const search = screen.getByRole("searchbox", { name: "Search workflows" });
+    expect(search).toHaveFocus();
+    expect(search).toHaveAttribute("aria-keyshortcuts", "/");
+    // Typed in the field, "/" is text.
+    await user.keyboard("a/b");
+    expect(search).toHaveValue("a/b");
+  });
+
   test("shows the keys the search understands, and the server's refusal of an unknown one", async () => {
     workflowsApi((params) =>
       params.get("search") === "colour:red"
