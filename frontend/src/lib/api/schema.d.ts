@@ -1012,11 +1012,14 @@ export interface components {
             groups: components["schemas"]["HubGroup"][];
         };
         HubGroup: {
+            /** @description What hubs/search takes as group to list this group's operations. */
+            key: string;
+            /** @description The kind of the group's operations. */
             kind: string;
             title: string;
             icon: string;
             color: string;
-            /** @description Approved (or merely deprecated) operations of this kind. */
+            /** @description Approved (or merely deprecated) operations in the group. */
             count: number;
         };
         /**
@@ -2283,6 +2286,8 @@ export interface operations {
     v1_hubs_search_list: {
         parameters: {
             query?: {
+                /** @description A group of the hub (its key). */
+                group?: string;
                 hub?: string;
                 input_file_type?: string;
                 kind?: string;
