@@ -78,6 +78,7 @@ export function ParametersEditor({ parameters, onChange, readOnly, problems }: P
                 <label className="op-inline-check" title="Workflows show the parameter in the node's properties">
                   <input
                     type="checkbox"
+                    aria-label={`Parameter ${n} shown in workflows`}
                     checked={parameter.widget !== null}
                     disabled={readOnly}
                     onChange={(event) => update(index, { ...parameter, widget: event.target.checked ? { alias: parameter.name } : null })}
@@ -101,6 +102,7 @@ export function ParametersEditor({ parameters, onChange, readOnly, problems }: P
                   Label in workflows
                   <input
                     type="text"
+                    aria-label={`Parameter ${n} label in workflows`}
                     value={parameter.widget.alias}
                     disabled={readOnly}
                     placeholder={parameter.name}

@@ -210,6 +210,7 @@ export function InputsEditor(props: PortsProps<InputPort>) {
           <label className="op-inline-check">
             <input
               type="checkbox"
+              aria-label={`Input ${n} takes any number`}
               checked={port.max_count === UNLIMITED}
               disabled={readOnly}
               onChange={(event) => update({ max_count: event.target.checked ? UNLIMITED : Math.max(1, port.min_count) })}

@@ -118,6 +118,9 @@ describe("the operation editor", { timeout: 30_000 }, () => {
     await user.click(screen.getByRole("button", { name: "+ Add parameter" }));
     await user.selectOptions(screen.getByLabelText("Parameter 3 type"), "bool");
     await user.click(screen.getByRole("checkbox", { name: "param_1" }));
+    await user.click(screen.getByLabelText("Input 2 takes any number"));
+    await user.clear(screen.getByLabelText("Parameter 3 label in workflows"));
+    await user.type(screen.getByLabelText("Parameter 3 label in workflows"), "Verbose");
     await user.click(screen.getByRole("button", { name: "Save" }));
 
     await screen.findByText("All changes saved");
@@ -127,8 +130,9 @@ describe("the operation editor", { timeout: 30_000 }, () => {
     expect(put.kind).toBe("python");
     expect(put.inputs).toEqual([
       { name: "text", file_types: ["file"], values: [], min_count: 1, max_count: 1 },
-      { name: "in", file_types: ["json"], values: [], min_count: 1, max_count: 1 },
+      { name: "in", file_types: ["json"], values: [], min_count: 1, max_count: -1 },
     ]);
+    expect((put.parameters as { name: string; widget: unknown }[])[3].widget).toEqual({ alias: "Verbose" });
     expect((put.parameters as { name: string; value: unknown; parameter_type: string }[]).map((p) => [p.name, p.parameter_type, p.value])).toEqual([
       ["cmd", "code", { value: "print('counting')\n", mode: "python" }],
       ["min_length", "int", 3],
