@@ -203,6 +203,16 @@ def test_ctrl_c_leaves_the_run_going_unless_asked_and_cancel_stops_it(
     run = Run.objects.get(pk=second)
     assert run.cancel_requested_at is not None
 
+    # A log is followed as the node writes it, to the node's end.
+    ticker = bash(
+        "ticker", "for i in 1 2 3; do echo tick $i; sleep 1; done\necho > {{ outputs.out }}", outputs=[out("out")]
+    )
+    ticking = workflow(user_ensure_default(), ticker, title="ticks")
+    run_id = plynx("run", ticking.pk, "--no-follow", *server).stdout.split()[2]
+    followed_log = plynx("logs", run_id, "ticker", "--follow", "--interval", "0.2", *server)
+    assert (followed_log.returncode, followed_log.stdout) == (0, "tick 1\ntick 2\ntick 3\n")
+    assert Run.objects.get(pk=run_id).status == "SUCCESS"
+
 
 @pytest.mark.django_db(transaction=True)
 def test_bad_ids_bad_overrides_and_unreachable_servers_are_said_plainly(
