@@ -7,9 +7,13 @@
  * after that.
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 
+import type { NodeDoc } from "@/features/editor/graph/types";
+import { getWorkflow } from "@/features/workflows/api/workflows";
+import { toNodeDocs } from "@/features/workflows/lib/node-docs";
 import { api, segment } from "@/lib/api/client";
+import type { Workflow } from "@/lib/api/types";
 import type { components } from "@/lib/api/schema";
 
 type Schemas = components["schemas"];
@@ -200,6 +204,52 @@ export function useRunSpecs(runId: string, nodeIds: readonly string[] | undefine
     enabled: runId !== "" && nodeIds !== undefined,
     staleTime: Infinity,
   });
+}
+
+/** The same node ids, in any order. */
+function sameIds(docs: readonly { _id: string }[], ids: readonly string[]): boolean {
+  if (docs.length !== ids.length) return false;
+  const wanted = new Set(ids);
+  return docs.every((doc) => wanted.has(doc._id));
+}
+
+/**
+ * The graph the run ran, as node documents in the order of `nodeIds`. When the run's workflow has
+ * not been saved since the run was created, the run froze exactly its graph: one request reads it.
+ * Otherwise (the workflow changed or is gone) each node's frozen document is read.
+ */
+export function useRunGraph(run: RunDetail | undefined, nodeIds: readonly string[] | undefined) {
+  const runId = run?.id ?? "";
+  const workflowId = run?.workflow ?? null;
+  const workflow = useQuery({
+    queryKey: [...runDetailKeys.detail(runId), "workflow", workflowId],
+    queryFn: ({ signal }) => getWorkflow(workflowId ?? "", signal),
+    enabled: workflowId !== null && nodeIds !== undefined,
+    staleTime: Infinity,
+    retry: false,
+  });
+  const saved = workflow.data;
+  const unchanged =
+    run !== undefined &&
+    nodeIds !== undefined &&
+    saved !== undefined &&
+    Date.parse(saved.updated_at) <= Date.parse(run.created_at) &&
+    sameIds(saved.nodes ?? [], nodeIds);
+  const decided = workflowId === null || workflow.isError || workflow.isSuccess;
+  const specs = useRunSpecs(runId, decided && !unchanged ? nodeIds : undefined);
+
+  const docs = useMemo((): NodeDoc[] | undefined => {
+    if (!nodeIds) return undefined;
+    if (unchanged) {
+      const byId = new Map(toNodeDocs(saved.nodes).map((doc) => [doc._id, doc]));
+      return nodeIds.flatMap((id) => byId.get(id) ?? []);
+    }
+    if (!specs.data) return undefined;
+    const frozen = nodeIds.map((id) => specs.data[id]).filter((spec) => spec !== undefined && spec !== null);
+    return toNodeDocs(frozen as Workflow["nodes"]);
+  }, [nodeIds, unchanged, saved, specs.data]);
+
+  return { data: docs, error: specs.error, refetch: specs.refetch };
 }
 
 // --- actions -----------------------------------------------------------------------------------
