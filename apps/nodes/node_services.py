@@ -467,7 +467,8 @@ def _transplant(doc: SubNode, original: Node, latest: Node) -> SubNode:
         old = old_parameters.get(parameter.name)
         # The script is the operation's own code: it comes from the new version.
         if old is not None and parameter.name != CMD and old.parameter_type == parameter.parameter_type:
-            parameter = parameter.model_copy(update={"value": old.value})
+            # A link to a workflow parameter is the user's, like the value.
+            parameter = parameter.model_copy(update={"value": old.value, "reference": old.reference})
         parameters.append(parameter)
     title = new.title if doc.title == original.title else doc.title
     return new.model_copy(

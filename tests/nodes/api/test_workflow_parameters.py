@@ -9,9 +9,11 @@ import pytest
 from rest_framework.test import APIClient
 
 from apps.graphs.models import NodeRun, Run
+from apps.nodes.choices import NodeStatus
+from apps.nodes.models import Node
 from apps.users.models import User
 from tests.graphs.workflows import bash, out, param
-from tests.nodes.api.conftest import make_workflow, snapshot
+from tests.nodes.api.conftest import make_operation, make_workflow, snapshot, sub_node
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("multi_user")]
 
@@ -153,6 +155,21 @@ def test_validate_and_run_report_broken_references_as_a_tree(api: APIClient, own
     assert refused.status_code == 400
     assert refused.json()["validation_error"] == validated["validation_error"]
     assert Run.objects.count() == 0
+
+
+def test_upgrading_a_node_keeps_its_link_to_a_workflow_parameter(api: APIClient, owner: User) -> None:
+    old = make_operation(owner, status=NodeStatus.READY)
+    new = make_operation(owner, status=NodeStatus.READY, title="Split v2")
+    Node.objects.filter(pk=old.pk).update(node_status=NodeStatus.DEPRECATED, successor_node=new)
+    node = sub_node(old)
+    node["parameters"] = [
+        {**p, "value": 0.25, "reference": "rate"} if p["name"] == "rate" else p for p in node["parameters"]
+    ]
+    flow = make_workflow(owner, [node], parameters=[param("rate", "float", 0.75)])
+    upgraded = api.post(f"/api/v1/workflows/{flow.pk}/upgrade_nodes/").json()
+    assert upgraded["upgraded_nodes_count"] == 1
+    rate = next(p for p in upgraded["workflow"]["nodes"][0]["parameters"] if p["name"] == "rate")
+    assert (rate["value"], rate["reference"]) == (0.25, "rate")
 
 
 def test_the_schema_describes_the_run_body(api: APIClient) -> None:
