@@ -69,6 +69,7 @@ class PlynxConfig:
     max_upload_bytes: int
     login_max_failures: int
     login_lockout_seconds: int
+    trusted_proxies: int
 
     @property
     def multi_user(self) -> bool:
@@ -220,4 +221,5 @@ def read_config(environ: Mapping[str, str], base_dir: Path) -> PlynxConfig:
         max_upload_bytes=env_int(environ, "PLYNX_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES, minimum=1),
         login_max_failures=env_int(environ, "PLYNX_LOGIN_MAX_FAILURES", 10, minimum=1, maximum=10_000),
         login_lockout_seconds=env_int(environ, "PLYNX_LOGIN_LOCKOUT_SECONDS", 900, minimum=1, maximum=86_400),
+        trusted_proxies=env_int(environ, "PLYNX_TRUSTED_PROXIES", 0, minimum=0, maximum=10),
     )

@@ -248,6 +248,9 @@ PLYNX_MAX_UPLOAD_BYTES = PLYNX.max_upload_bytes
 # times as many failures over all user names (apps/users/login_guard.py).
 PLYNX_LOGIN_MAX_FAILURES = PLYNX.login_max_failures
 PLYNX_LOGIN_LOCKOUT_SECONDS = PLYNX.login_lockout_seconds
+# How many reverse proxies stand in front of the web server, each appending the address it saw to
+# X-Forwarded-For: the client's address is the one the outermost proxy appended. 0 trusts no header.
+PLYNX_TRUSTED_PROXIES = PLYNX.trusted_proxies
 PLYNX_WORKER_HEARTBEAT_SECONDS = 5
 PLYNX_WORKER_EXPIRY_SECONDS = 60
 CELERY_BEAT_SCHEDULE = {

@@ -8,7 +8,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
 from django.http import HttpRequest
 
-from apps.users.models import User
+from apps.users.models import LoginFailure, User
 from apps.users.policies import IAMPolicy
 
 
@@ -58,4 +58,21 @@ class UserAdmin(DjangoUserAdmin[User]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Users own operations, workflows and runs: deactivate them instead of deleting.
+        return False
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(admin.ModelAdmin[LoginFailure]):
+    """Recent failed sign-ins; deleting a user name's rows lifts its lockout at once."""
+
+    list_display = ("username", "ip", "at")
+    list_filter = ("at",)
+    search_fields = ("username", "ip")
+    ordering = ("-at",)
+    readonly_fields = ("username", "ip", "at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: LoginFailure | None = None) -> bool:
         return False

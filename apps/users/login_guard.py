@@ -48,9 +48,19 @@ class LoginLocked(Throttled):
 
 
 def client_address(request: HttpRequest | None) -> str:
+    """The address a sign-in came from: the peer's, or, behind ``PLYNX_TRUSTED_PROXIES`` proxies,
+    the one the outermost of them put in X-Forwarded-For (what the client itself wrote there,
+    further left, is not trusted)."""
     if request is None:
         return ""
-    return str(request.META.get("REMOTE_ADDR") or "")[:45]
+    address = str(request.META.get("REMOTE_ADDR") or "")
+    proxies = settings.PLYNX_TRUSTED_PROXIES
+    if proxies:
+        forwarded = [part.strip() for part in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxies:
+            address = forwarded[-proxies]
+    return address[:45]
 
 
 def _name(username: object) -> str:

@@ -107,6 +107,24 @@ def test_basic_auth_failures_count(ada: User) -> None:
     assert token("ada", PASSWORD).status_code == 429
 
 
+def test_behind_trusted_proxies_the_forwarded_client_address_counts(ada: User, settings: Any) -> None:
+    settings.PLYNX_TRUSTED_PROXIES = 1
+
+    def via_proxy(password: str, client: str, spoofed: str = "") -> int:
+        forwarded = f"{spoofed}, {client}" if spoofed else client
+        api = APIClient(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+        return int(api.post(TOKEN, {"username": "ada", "password": password}, format="json").status_code)
+
+    for _ in range(LIMIT):
+        assert via_proxy("wrong", "203.0.113.7") == 401
+    assert via_proxy(PASSWORD, "203.0.113.7") == 429
+    # Another client behind the same proxy is not locked out.
+    assert via_proxy(PASSWORD, "203.0.113.8") == 200
+    # A client cannot escape by writing its own X-Forwarded-For: the proxy's entry is the last one.
+    assert via_proxy(PASSWORD, "203.0.113.7", spoofed="198.51.100.1") == 429
+    assert LoginFailure.objects.filter(ip="203.0.113.7").count() == LIMIT
+
+
 def test_the_admin_login_form_answers_429_not_500(ada: User) -> None:
     fail(LIMIT)
     response = Client(REMOTE_ADDR="127.0.0.11").post("/admin/login/", {"username": "ada", "password": PASSWORD})
