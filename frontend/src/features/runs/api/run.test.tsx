@@ -8,7 +8,7 @@ import { server } from "@/testing/server";
 import { testQueryClient } from "@/testing/test-utils";
 
 import { logChunk, nodeRun, RUN_ID, runDetail, runHandlers } from "../testing";
-import { LOG_TAIL_BYTES, POLL_INTERVAL_MS, toNodeStatuses, useNodeLog, useRun, useRunNodes, type NodeRun, type RunStatus } from "./run";
+import { LOG_KEEP_CHARS, LOG_TAIL_BYTES, POLL_INTERVAL_MS, toNodeStatuses, useNodeLog, useRun, useRunNodes, type NodeRun, type RunStatus } from "./run";
 
 function wrapper({ children }: { children: ReactNode }) {
   return <QueryClientProvider client={testQueryClient()}>{children}</QueryClientProvider>;
@@ -173,6 +173,59 @@ describe("a node's log", () => {
     expect(result.current.text).toBe("second try\n");
     // After the attempt changed, the new log is read from its end again.
     expect(requests.slice(0, 3)).toEqual([`?tail=${LOG_TAIL_BYTES}`, "?offset=10", `?tail=${LOG_TAIL_BYTES}`]);
+  });
+
+  test("a log followed for long keeps its last part on screen and counts what it dropped", async () => {
+    const first = "a".repeat(LOG_KEEP_CHARS - 10);
+    let reads = 0;
+    server.use(
+      ...runHandlers({
+        run: () => runDetail(),
+        nodes: () => [],
+        specs: {},
+        log: () => {
+          reads += 1;
+          return reads === 1
+            ? logChunk({ text: first, start: 0, offset: first.length, size: first.length, complete: false, live: true })
+            : logChunk({ text: "b".repeat(100), start: first.length, offset: first.length + 100, size: first.length + 100 });
+        },
+      }),
+    );
+    const { result } = renderHook(() => useNodeLog(RUN_ID, "a", "stdout", { intervalMs: 100 }), { wrapper });
+    await waitFor(() => expect(result.current.text).toHaveLength(first.length));
+    await act(() => vi.advanceTimersByTimeAsync(100));
+    await waitFor(() => expect(result.current.complete).toBe(true));
+    expect(result.current.text).toHaveLength(LOG_KEEP_CHARS);
+    expect(result.current.text.endsWith("a".repeat(10) + "b".repeat(100))).toBe(true);
+    expect(result.current.omittedBytes).toBe(90);
+  });
+
+  test("a hidden page does not read the log it follows until it is seen again", async () => {
+    let reads = 0;
+    server.use(
+      ...runHandlers({
+        run: () => runDetail(),
+        nodes: () => [],
+        specs: {},
+        log: () => {
+          reads += 1;
+          return logChunk({ text: reads === 1 ? "x\n" : "", start: reads === 1 ? 0 : 2, offset: 2, size: 2, complete: false, live: true });
+        },
+      }),
+    );
+    const hidden = vi.spyOn(document, "hidden", "get").mockReturnValue(false);
+    const { result } = renderHook(() => useNodeLog(RUN_ID, "a", "stdout", { intervalMs: 100 }), { wrapper });
+    await waitFor(() => expect(result.current.text).toBe("x\n"));
+    hidden.mockReturnValue(true);
+    const before = reads;
+    await act(() => vi.advanceTimersByTimeAsync(1_000));
+    expect(reads).toBeLessThanOrEqual(before + 1);
+    const whileHidden = reads;
+    await act(() => vi.advanceTimersByTimeAsync(1_000));
+    expect(reads).toBe(whileHidden);
+    hidden.mockReturnValue(false);
+    await act(() => vi.advanceTimersByTimeAsync(300));
+    await waitFor(() => expect(reads).toBeGreaterThan(whileHidden));
   });
 
   test("a long log shows its end and says how much came before", async () => {

@@ -388,6 +388,11 @@ export function useNodeLog(
       let offset: number | null = null; // null: read the tail (first read, or a new attempt)
       let attempt: number | null = null;
       while (!signal.aborted) {
+        if (offset !== null && follow && document.hidden) {
+          // Nobody is looking: wait, and read what was written when the page is seen again.
+          await sleep(intervalMs, signal);
+          continue;
+        }
         let chunk: LogChunk;
         try {
           chunk = await api.get<LogChunk>(url, {

@@ -116,7 +116,13 @@ export function NodeDetails({
   const parameters = doc?.parameters ?? [];
   const running = node.status === "RUNNING";
   return (
-    <aside className="node-details" aria-label="Node details">
+    <aside
+      className="node-details"
+      aria-label="Node details"
+      onKeyDown={(event) => {
+        if (event.key === "Escape") onClose();
+      }}
+    >
       <header className="node-details-header">
         <div className="node-details-title">
           <h2>{node.title || doc?.title || "Untitled"}</h2>
