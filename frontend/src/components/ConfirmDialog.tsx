@@ -47,7 +47,7 @@ export function ConfirmDialog({
     cancelRef.current?.focus();
     return () => {
       others.forEach((element) => element.removeAttribute("inert"));
-      opener?.focus();
+      if (opener?.isConnected) opener.focus();
     };
   }, []);
 
@@ -85,6 +85,8 @@ export function ConfirmDialog({
         aria-modal="true"
         aria-labelledby={titleId}
         aria-describedby={bodyId}
+        // A click on the dialog's text keeps the focus in it (and Escape working).
+        tabIndex={-1}
         onKeyDown={onKeyDown}
       >
         <h2 id={titleId} className="dialog-title">
