@@ -771,12 +771,14 @@ def _common_options(*, defaults: bool) -> argparse.ArgumentParser:
         help="seconds to wait for an answer (default 60)",
         **(suppress or {"default": 60.0}),
     )
-    common.add_argument("--json", action="store_true", help="print what the server answered as JSON", **suppress)
     return common
 
 
 def build_parser() -> argparse.ArgumentParser:
     common = _common_options(defaults=False)
+    # For the commands that show what the server answered.
+    shows = argparse.ArgumentParser(add_help=False, parents=[common])
+    shows.add_argument("--json", action="store_true", help="print what the server answered, as JSON")
     parser = argparse.ArgumentParser(
         prog="plynx",
         description="Run and follow PLynx workflows from the terminal.",
@@ -790,23 +792,22 @@ def build_parser() -> argparse.ArgumentParser:
         "login",
         parents=[common],
         help="log in to a server and keep the login",
-        description="Log in and keep a refresh token in the configuration file (readable by you only). "
+        description="Log in and keep a refresh token in the configuration file (readable by you only).\n"
         "The password is read from $PLYNX_PASSWORD or asked for. A single-user server needs no login.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     login.add_argument("--username", "-u", help="your username (asked for if the server needs one)")
     login.set_defaults(handler=cmd_login)
     commands.add_parser("logout", parents=[common], help="forget the login to the server").set_defaults(
         handler=cmd_logout
     )
-    commands.add_parser("whoami", parents=[common], help="who the server takes you for").set_defaults(
-        handler=cmd_whoami
-    )
+    commands.add_parser("whoami", parents=[shows], help="who the server takes you for").set_defaults(handler=cmd_whoami)
 
     workflows = commands.add_parser("workflows", parents=[common], help="list or search workflows")
     workflow_commands = workflows.add_subparsers(dest="action", required=True, metavar="ACTION")
-    listing = workflow_commands.add_parser("list", parents=[common], help="the workflows you may see, newest first")
+    listing = workflow_commands.add_parser("list", parents=[shows], help="the workflows you may see, newest first")
     listing.add_argument("query", nargs="?", help="search words and key:value tokens (author:NAME starred:true ...)")
-    search = workflow_commands.add_parser("search", parents=[common], help="workflows matching a search")
+    search = workflow_commands.add_parser("search", parents=[shows], help="workflows matching a search")
     search.add_argument("query", help="search words and key:value tokens (author:NAME starred:true ...)")
     for sub in (listing, search):
         sub.add_argument("--limit", type=_count, default=50, help="most workflows to list (default 50)")
@@ -816,7 +817,7 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         parents=[common],
         help="start a run of a workflow, and follow it",
-        description="Start a run of a saved workflow, overriding its parameters for this run, and follow it "
+        description="Start a run of a saved workflow, overriding its parameters for this run, and follow it\n"
         "to its end. The exit code says how it ended.",
         epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -838,7 +839,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     runs = commands.add_parser("runs", parents=[common], help="list, show, follow and cancel runs")
     run_commands = runs.add_subparsers(dest="action", required=True, metavar="ACTION")
-    runs_list = run_commands.add_parser("list", parents=[common], help="runs you may see, newest first")
+    runs_list = run_commands.add_parser("list", parents=[shows], help="runs you may see, newest first")
     runs_list.add_argument("--workflow", metavar="ID", help="only the runs of this workflow")
     runs_list.add_argument(
         "--status",
@@ -855,7 +856,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("show", cmd_runs_show, "a run and the state of its nodes"),
         ("cancel", cmd_runs_cancel, "cancel a run"),
     ):
-        sub = run_commands.add_parser(name, parents=[common], help=text)
+        sub = run_commands.add_parser(name, parents=[shows if name == "show" else common], help=text)
         sub.add_argument("run_id", metavar="RUN_ID")
         if name == "follow":
             _follow_options(sub)
@@ -870,7 +871,7 @@ def build_parser() -> argparse.ArgumentParser:
     logs.add_argument("--interval", type=_positive, default=0.5, help="seconds between polls (default 0.5)")
     logs.set_defaults(handler=cmd_logs)
 
-    outputs = commands.add_parser("outputs", parents=[common], help="list or download a run's outputs")
+    outputs = commands.add_parser("outputs", parents=[shows], help="list or download a run's outputs")
     outputs.add_argument("run_id", metavar="RUN_ID")
     outputs.add_argument("node", metavar="NODE", nargs="?", help="only this node's (id or title)")
     outputs.add_argument(

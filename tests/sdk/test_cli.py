@@ -101,6 +101,8 @@ def test_run_with_an_override_follow_it_and_read_what_it_made(
     assert shown[1:3] == ["Overrides: greeting=bye", "NODE                      STATUS   TITLE  DURATION  ERROR"]
     runs = plynx("runs", "list", "--workflow", flow.pk, "--status", "SUCCESS", *server)
     assert [line.split()[:2] for line in runs.stdout.splitlines()] == [["ID", "STATUS"], [run_id, "SUCCESS"]]
+    as_json = json.loads(plynx("runs", "list", "--workflow", flow.pk, "--json", *server).stdout)
+    assert [(run["id"], run["status"], run["workflow"]) for run in as_json] == [(run_id, "SUCCESS", flow.pk)]
     found = plynx("workflows", "search", "greetings", *server)
     assert [line.split()[:2] for line in found.stdout.splitlines()] == [["ID", "TITLE"], [flow.pk, "greetings"]]
     whoami = plynx("whoami", *server).stdout
@@ -316,7 +318,7 @@ def test_login_whoami_permissions_and_logout_on_a_multi_user_server(
         ),
         (["run", "abc"], {"param": None, "follow": True, "cancel_on_interrupt": False, "timeout": 60.0}),
         (["--server", "http://h:1", "runs", "follow", "r"], {"server": "http://h:1", "run_id": "r"}),
-        (["runs", "follow", "r", "--server", "http://h:1", "--json"], {"server": "http://h:1", "json": True}),
+        (["runs", "show", "r", "--server", "http://h:1", "--json"], {"server": "http://h:1", "json": True}),
         (["logs", "r", "n", "-f", "-n", "5", "--log", "stderr"], {"follow": True, "tail": 5, "log": "stderr"}),
         (["runs", "list", "--status", "FAILED", "--status", "CANCELED"], {"status": ["FAILED", "CANCELED"]}),
         (["workflows", "list"], {"query": None, "limit": 50, "json": False}),
@@ -331,8 +333,15 @@ def test_arguments(argv: list[str], expected: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize(
     "argv",
-    [["run"], ["run", "a", "--interval", "0"], ["logs", "r", "n", "--log", "debug"], ["workflows"], ["fly"]],
-    ids=["no-workflow", "zero-interval", "unknown-log", "no-action", "unknown-command"],
+    [
+        ["run"],
+        ["run", "a", "--interval", "0"],
+        ["logs", "r", "n", "--log", "debug"],
+        ["workflows"],
+        ["fly"],
+        ["run", "a", "--json"],
+    ],
+    ids=["no-workflow", "zero-interval", "unknown-log", "no-action", "unknown-command", "json-of-nothing"],
 )
 def test_bad_arguments_exit_with_the_usage_code(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:
