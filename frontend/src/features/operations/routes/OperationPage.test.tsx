@@ -253,6 +253,11 @@ describe("the operation editor", { timeout: 30_000 }, () => {
         return HttpResponse.json(page(found));
       }),
     );
+    server.use(
+      http.get("/api/v1/operations/6a1f000000000000000000ff/", () =>
+        HttpResponse.json(operation({ id: "6a1f000000000000000000ff", title: "Count words v2", node_status: "READY" })),
+      ),
+    );
     await user.click(screen.getByRole("button", { name: "Deprecate" }));
     const dialog = screen.getByRole("dialog", { name: "Deprecate" });
     await user.type(within(dialog).getByLabelText("Successor"), "count");
@@ -266,7 +271,7 @@ describe("the operation editor", { timeout: 30_000 }, () => {
     expect(requests.find((r) => r.path.endsWith("/deprecate/"))?.body).toEqual({ successor: "6a1f000000000000000000ff" });
     expect(searches).toContain("count|READY");
     expect(screen.getByText("deprecated")).toBeInTheDocument();
-    expect(screen.getByRole("link", { name: "0000ff" })).toHaveAttribute("href", "/operations/6a1f000000000000000000ff");
+    expect(await screen.findByRole("link", { name: "Count words v2" })).toHaveAttribute("href", "/operations/6a1f000000000000000000ff");
     expect(screen.getByRole("button", { name: "Mandatory deprecate" })).toBeInTheDocument();
   });
 
@@ -291,6 +296,8 @@ describe("the operation editor", { timeout: 30_000 }, () => {
     await user.click(screen.getByRole("button", { name: "Clone to edit" }));
     await waitFor(() => expect(router.state.location.pathname).toBe(`/operations/${COPY}`));
     expect(await screen.findByRole("button", { name: "Save" })).toBeInTheDocument();
+    // The copy names the operation it was made from.
+    expect(screen.getByRole("link", { name: "Count words" })).toHaveAttribute("href", `/operations/${ID}`);
     expect(screen.getByLabelText("Title")).toBeEnabled();
   });
 

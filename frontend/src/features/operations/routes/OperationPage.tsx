@@ -90,6 +90,12 @@ function NewOperation() {
   );
 }
 
+/** A link to another operation, by its title once known (an id the caller may not view stays an id). */
+function OperationLink({ id }: { id: string }) {
+  const other = useOperation(id);
+  return <Link to={`/operations/${id}`}>{other.data?.title || id}</Link>;
+}
+
 type Notice = { tone: "info" | "error"; text: string } | null;
 
 const sameDraft = (a: OperationDraft, b: OperationDraft) => JSON.stringify(a) === JSON.stringify(b);
@@ -253,12 +259,12 @@ function OperationEditor({ operation, initial }: { operation: Operation | null; 
             )}
             {operation?.parent_node && (
               <span>
-                a version of <Link to={`/operations/${operation.parent_node}`}>{operation.parent_node.slice(-6)}</Link>
+                a version of <OperationLink id={operation.parent_node} />
               </span>
             )}
             {operation?.successor_node && (
               <span>
-                replaced by <Link to={`/operations/${operation.successor_node}`}>{operation.successor_node.slice(-6)}</Link>
+                replaced by <OperationLink id={operation.successor_node} />
               </span>
             )}
             {editable && (
