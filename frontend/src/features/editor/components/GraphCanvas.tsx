@@ -371,6 +371,8 @@ export function GraphCanvas({
           deleteKeyCode={readOnly ? null : ["Delete", "Backspace"]}
           multiSelectionKeyCode={["Meta", "Control", "Shift"]}
           fitView
+          // A small graph is shown at its natural size, not blown up to fill the canvas.
+          fitViewOptions={{ maxZoom: 1 }}
           minZoom={0.05}
           maxZoom={2}
           // A large workflow draws only what is on screen; a small one draws everything, which
@@ -380,7 +382,8 @@ export function GraphCanvas({
         >
           <Background gap={20} />
           <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeColor="#8d99a6" />
-          <Controls showInteractive={false} />
+          {/* Fit view is in the editor's toolbar; the controls keep zoom in and out. */}
+          <Controls showInteractive={false} showFitView={false} />
           {children}
         </ReactFlow>
       </div>

@@ -289,8 +289,9 @@ export function WorkflowEditor({ workflow }: { workflow: Workflow }) {
     if (readOnly) return;
     setBusy("layout");
     try {
-      editNodes(await layoutNodes(latest.current.doc.nodes));
-      requestAnimationFrame(() => void flow.current?.fitView({ duration: 300 }));
+      const measured = (nodeId: string) => flow.current?.getInternalNode(nodeId)?.measured;
+      editNodes(await layoutNodes(latest.current.doc.nodes, measured));
+      requestAnimationFrame(() => void flow.current?.fitView({ duration: 300, maxZoom: 1 }));
     } finally {
       setBusy(null);
     }
@@ -476,7 +477,7 @@ export function WorkflowEditor({ workflow }: { workflow: Workflow }) {
             </button>
           </>
         )}
-        <button type="button" onClick={() => void flow.current?.fitView({ duration: 300 })}>
+        <button type="button" onClick={() => void flow.current?.fitView({ duration: 300, maxZoom: 1 })}>
           Fit view
         </button>
         <span className="toolbar-spacer" />

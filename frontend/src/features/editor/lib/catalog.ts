@@ -31,10 +31,25 @@ export interface CatalogSection {
   groups: CatalogGroup[];
 }
 
-/** An operation of the catalog as the document a new node is made from. */
+/**
+ * An operation of the catalog as the document a new node is made from: only the fields of a
+ * workflow's node (the server refuses any other, such as the operation's author or status).
+ */
 export function toCatalogEntry(operation: Operation, groupKey = ""): CatalogEntry {
-  // An operation has the fields of a workflow's node; the converter fills what the schema leaves optional.
-  const [doc] = toNodeDocs([{ ...operation, _id: operation.id } as unknown as NonNullable<Workflow["nodes"]>[number]]);
+  // The converter fills in what the schema leaves optional (counts, positions).
+  const [full] = toNodeDocs([{ ...operation, _id: operation.id } as unknown as NonNullable<Workflow["nodes"]>[number]]);
+  const doc: OperationDoc = {
+    _id: full._id,
+    kind: full.kind,
+    title: full.title,
+    description: full.description,
+    inputs: full.inputs,
+    outputs: full.outputs,
+    parameters: full.parameters,
+    logs: full.logs,
+    // A composite operation carries its sub-graph.
+    ...(full.nodes && full.nodes.length > 0 ? { nodes: full.nodes } : {}),
+  };
   return { key: `${groupKey}/${operation.id}`, id: operation.id, title: doc.title, description: doc.description, kind: doc.kind, doc };
 }
 

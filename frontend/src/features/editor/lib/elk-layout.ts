@@ -16,8 +16,14 @@ function estimatedHeight(node: NodeDoc): number {
   return HEADER_HEIGHT + ROW_HEIGHT * Math.max(1, node.inputs.length, node.outputs.length);
 }
 
-/** `nodes` at the positions ELK gives them; nodes that keep their place keep their object. */
-export async function elkLayout(nodes: readonly NodeDoc[]): Promise<NodeDoc[]> {
+/** The size of a node card as drawn, when the canvas knows it. */
+export type SizeOf = (nodeId: string) => { width?: number; height?: number } | undefined;
+
+/**
+ * `nodes` at the positions ELK gives them, for cards of the sizes `sizeOf` tells (else estimated
+ * from their ports); nodes that keep their place keep their object.
+ */
+export async function elkLayout(nodes: readonly NodeDoc[], sizeOf: SizeOf = () => undefined): Promise<NodeDoc[]> {
   if (nodes.length === 0) return [...nodes];
   const { default: ELK } = await import("elkjs/lib/elk.bundled.js");
   const elk = new ELK();
@@ -40,7 +46,10 @@ export async function elkLayout(nodes: readonly NodeDoc[]): Promise<NodeDoc[]> {
       "elk.layered.spacing.nodeNodeBetweenLayers": "90",
       "elk.layered.nodePlacement.strategy": "BRANDES_KOEPF",
     },
-    children: nodes.map((node) => ({ id: node._id, width: NODE_WIDTH, height: estimatedHeight(node) })),
+    children: nodes.map((node) => {
+      const size = sizeOf(node._id);
+      return { id: node._id, width: size?.width || NODE_WIDTH, height: size?.height || estimatedHeight(node) };
+    }),
     edges,
   });
   const placed = new Map((graph.children ?? []).map((child) => [child.id, { x: Math.round(child.x ?? 0), y: Math.round(child.y ?? 0) }]));
@@ -51,9 +60,9 @@ export async function elkLayout(nodes: readonly NodeDoc[]): Promise<NodeDoc[]> {
 }
 
 /** ELK's layout, or the core's simpler layered layout if ELK cannot run here. */
-export async function layoutNodes(nodes: readonly NodeDoc[]): Promise<NodeDoc[]> {
+export async function layoutNodes(nodes: readonly NodeDoc[], sizeOf?: SizeOf): Promise<NodeDoc[]> {
   try {
-    return await elkLayout(nodes);
+    return await elkLayout(nodes, sizeOf);
   } catch {
     return autoLayout(nodes);
   }
