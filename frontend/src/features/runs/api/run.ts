@@ -6,7 +6,7 @@
  * second stale); polling stops once the run is SUCCESS, FAILED or CANCELED and its nodes were read
  * after that.
  */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 
 import type { NodeDoc } from "@/features/editor/graph/types";
@@ -166,14 +166,18 @@ export function useRunNode(runId: string, nodeId: string | null) {
   });
 }
 
-/** The attempts of a node (one per dispatch to a worker). */
-export function useNodeAttempts(runId: string, nodeId: string | null, options: { live?: boolean } = {}) {
+/**
+ * The attempts of a node (one per dispatch to a worker). They change only when the node's status
+ * or attempt does, so those are part of the key: a change reads them again, nothing polls.
+ */
+export function useNodeAttempts(runId: string, node: Pick<NodeRun, "id" | "status" | "attempt"> | null) {
+  const nodeId = node?.id ?? "";
   return useQuery({
-    queryKey: runDetailKeys.attempts(runId, nodeId ?? ""),
+    queryKey: [...runDetailKeys.attempts(runId, nodeId), node?.status, node?.attempt],
     queryFn: ({ signal }) =>
-      api.get<NodeRunAttempt[]>(`/runs/${segment(runId)}/nodes/${segment(nodeId ?? "")}/attempts/`, { signal }),
-    enabled: runId !== "" && !!nodeId,
-    refetchInterval: (query) => (options.live && !stopsOnError(query) ? POLL_INTERVAL_MS : false),
+      api.get<NodeRunAttempt[]>(`/runs/${segment(runId)}/nodes/${segment(nodeId)}/attempts/`, { signal }),
+    enabled: runId !== "" && node !== null,
+    placeholderData: keepPreviousData,
   });
 }
 

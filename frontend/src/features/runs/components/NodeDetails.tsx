@@ -13,8 +13,7 @@ import { LogPane } from "./LogPane";
 import { OutputPreview } from "./OutputPreview";
 
 function Attempts({ runId, node }: { runId: string; node: NodeRun }) {
-  const live = !isNodeFinished(node.status);
-  const attempts = useNodeAttempts(runId, node.id, { live });
+  const attempts = useNodeAttempts(runId, node);
   if (attempts.isPending) return <p className="muted small">Loading the attempts…</p>;
   if (attempts.isError) return <ErrorMessage error={attempts.error} onRetry={() => void attempts.refetch()} />;
   if (attempts.data.length === 0) {

@@ -93,6 +93,7 @@ describe("the run page", () => {
 
     expect(await screen.findByRole("heading", { name: /Word count/ }, PAGE_LOAD)).toBeInTheDocument();
     expect(screen.getByText("alice")).toBeInTheDocument();
+    expect(document.title).toBe("Word count (failed) · PLynx");
     expect(screen.getByRole("link", { name: "Open the workflow" })).toHaveAttribute("href", "/workflows/6a1f0000000000000000000a");
     expect(screen.getByRole("img", { name: "Nodes: 1 restored, 1 failed" })).toBeInTheDocument();
 

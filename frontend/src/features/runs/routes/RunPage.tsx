@@ -5,6 +5,7 @@ import { useParams, useSearchParams } from "react-router-dom";
 
 import { ErrorMessage } from "@/components/ErrorMessage";
 import { Loading } from "@/components/Loading";
+import { useDocumentTitle } from "@/components/use-document-title";
 import { GraphCanvas, type GraphCanvasProps } from "@/features/editor/components/GraphCanvas";
 import type { NodeDoc } from "@/features/editor/graph/types";
 
@@ -46,6 +47,8 @@ export function RunPage() {
   const selectedId = searchParams.get("node");
 
   const run = useRun(runId);
+  // The tab says how the run stands, for whoever watches it from another tab.
+  useDocumentTitle(run.data ? `${run.data.title || "Untitled"} (${run.data.status.replace(/_/g, " ").toLowerCase()})` : "Run");
   const nodes = useRunNodes(runId);
   const nodeIds = useMemo(() => nodes.data?.map((node) => node.id), [nodes.data]);
   const graph = useRunGraph(run.data, nodeIds);
