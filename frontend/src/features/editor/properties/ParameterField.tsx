@@ -274,7 +274,7 @@ function EnumWidget(props: WidgetProps) {
   return (
     <div className="param-enum">
       {current.values.length === 0 ? (
-        <p className="param-hint">No choices yet.</p>
+        !props.definition && <p className="param-hint">No choices yet.</p>
       ) : (
         <select
           {...fieldProps(props)}
@@ -297,6 +297,7 @@ function EnumWidget(props: WidgetProps) {
         <RowsEditor
           itemLabel="Choice"
           addLabel="Add choice"
+          empty="No choices yet: add the values to choose from."
           rows={choices.rows}
           readOnly={props.readOnly}
           onRows={(rows) => {
@@ -317,6 +318,7 @@ function EnumWidget(props: WidgetProps) {
 function RowsEditor(props: {
   itemLabel: string;
   addLabel: string;
+  empty: string;
   rows: readonly string[];
   readOnly: boolean;
   onRows: (rows: string[]) => void;
@@ -327,7 +329,7 @@ function RowsEditor(props: {
   const { rows, readOnly } = props;
   return (
     <div className="param-rows">
-      {rows.length === 0 && <p className="param-hint">Empty list.</p>}
+      {rows.length === 0 && <p className="param-hint">{props.empty}</p>}
       <ol>
         {rows.map((row, index) => (
           <li key={index}>
@@ -387,6 +389,7 @@ function ListWidget(props: WidgetProps & { kind: "str" | "int" }) {
     <RowsEditor
       itemLabel="Item"
       addLabel="Add item"
+      empty="Empty list."
       rows={list.rows}
       readOnly={props.readOnly}
       inputMode={kind === "int" ? "numeric" : undefined}
