@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
+import pty
 import signal
 import stat
 import subprocess
@@ -214,6 +216,30 @@ def test_ctrl_c_leaves_the_run_going_unless_asked_and_cancel_stops_it(
     followed_log = plynx("logs", run_id, "ticker", "--follow", "--interval", "0.2", *server)
     assert (followed_log.returncode, followed_log.stdout) == (0, "tick 1\ntick 2\ntick 3\n")
     assert Run.objects.get(pk=run_id).status == "SUCCESS"
+
+    # On a terminal, a progress bar is redrawn under the status lines while the run goes on.
+    slowly = workflow(user_ensure_default(), bash("slowly", "sleep 2\necho > {{ outputs.out }}", outputs=[out("out")]))
+    terminal, side = pty.openpty()
+    env = {name: value for name, value in os.environ.items() if not name.startswith("PLYNX_")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "plynx", "run", slowly.pk, "--interval", "0.2", *server],
+        env={**env, "XDG_CONFIG_HOME": str(tmp_path / "config")},
+        stdout=subprocess.PIPE,
+        stderr=side,
+        text=True,
+    )
+    os.close(side)
+    drawn = b""
+    with contextlib.suppress(OSError):  # the terminal reports EIO once the process has closed it
+        while piece := os.read(terminal, 4096):
+            drawn += piece
+    os.close(terminal)
+    stdout, _ = process.communicate(timeout=30)
+    assert process.returncode == 0
+    assert "  RUNNING   slowly\n  SUCCESS   slowly  (" in stdout
+    screen = drawn.decode()
+    assert "\r\x1b[K[------------------------------] 0/1 RUNNING · 1 running · " in screen
+    assert screen.endswith("\r\x1b[K")
 
 
 @pytest.mark.django_db(transaction=True)
