@@ -43,6 +43,20 @@ function portTitle(input: InputPort): string {
   return `${input.name}: ${input.file_types.join(" | ")} (${limit})`;
 }
 
+/** A port's connection point, coloured by its type; its id is the port's name. */
+function PortHandle({ type, name, fileType, readOnly }: { type: "source" | "target"; name: string; fileType: string; readOnly: boolean }) {
+  return (
+    <Handle
+      type={type}
+      position={type === "target" ? Position.Left : Position.Right}
+      id={name}
+      isConnectable={!readOnly}
+      className="op-handle"
+      style={{ background: typeColor(fileType) }}
+    />
+  );
+}
+
 function InputRow({ nodeId, input, readOnly, problem }: { nodeId: string; input: InputPort; readOnly: boolean; problem: boolean }) {
   const actions = useCanvasActions();
   const type = inlineType(input);
@@ -50,14 +64,7 @@ function InputRow({ nodeId, input, readOnly, problem }: { nodeId: string; input:
   const editable = type !== null && !input.values.some((value) => isLink(value) || isResource(value));
   return (
     <li className={`op-port op-port-in${problem ? " problem" : ""}`}>
-      <Handle
-        type="target"
-        position={Position.Left}
-        id={input.name}
-        isConnectable={!readOnly}
-        className="op-handle"
-        style={{ background: typeColor(input.file_types[0] ?? "") }}
-      />
+      <PortHandle type="target" name={input.name} fileType={input.file_types[0] ?? ""} readOnly={readOnly} />
       <span className="op-port-name" title={portTitle(input)}>
         {input.name}
       </span>
@@ -127,14 +134,7 @@ export const OperationNode = memo(function OperationNode({ data, selected }: Nod
                 <span className="op-port-name" title={`${output.name}: ${output.file_type}`}>
                   {output.name}
                 </span>
-                <Handle
-                  type="source"
-                  position={Position.Right}
-                  id={output.name}
-                  isConnectable={!readOnly}
-                  className="op-handle"
-                  style={{ background: typeColor(output.file_type) }}
-                />
+                <PortHandle type="source" name={output.name} fileType={output.file_type} readOnly={readOnly} />
                 {resourceId && hasThumbnail(output.file_type) && (
                   <OutputThumbnail resourceId={resourceId} name={output.name} fileType={output.file_type} />
                 )}
