@@ -116,6 +116,13 @@ class _Backend:
     def exists(self, key: str) -> bool:
         return self.storage.exists(key)
 
+    def touch(self, key: str) -> bool:
+        """Mark the object as just written (see ``_blob_put_hashed``); False if it is gone.
+
+        A backend that cannot say so relies on the object existing, as before.
+        """
+        return self.storage.exists(key)
+
     def delete(self, key: str) -> None:
         self.storage.delete(key)
 
@@ -156,6 +163,13 @@ class _FileSystemBackend(_Backend):
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+
+    def touch(self, key: str) -> bool:
+        try:
+            os.utime(self.storage.path(key))
+        except FileNotFoundError:
+            return False
+        return True
 
     def move(self, key: str, path: Path) -> None:
         """Like ``put``, but the file may be renamed into place (it is then gone from ``path``).
@@ -220,6 +234,19 @@ class _S3Backend(_Backend):
             str(path), ExtraArgs=self._extra_args(key), Config=self.storage.transfer_config or _TRANSFER_CONFIG
         )
 
+    def touch(self, key: str) -> bool:
+        # Copying an object onto itself (which S3 allows only with new metadata) renews LastModified.
+        # Any failure, such as an object too large for one copy, falls back to uploading it again.
+        source = {"Bucket": self.storage.bucket.name, "Key": self._object_key(key)}
+        extra = self._extra_args(key)
+        try:
+            self.storage.bucket.Object(self._object_key(key)).copy_from(
+                CopySource=source, MetadataDirective="REPLACE", **extra
+            )
+        except ClientError:
+            return False
+        return True
+
     def open(self, key: str) -> BinaryIO:
         try:
             response = self.storage.bucket.Object(self._object_key(key)).get()
@@ -243,7 +270,9 @@ def _backend() -> _Backend:
 def _blob_put_hashed(path: Path, sha256: str, size: int, *, consume: bool = False) -> BlobInfo:
     info = BlobInfo(sha256=sha256, size=size, key=blob_key(sha256))
     backend = _backend()
-    if not backend.exists(info.key):
+    # A blob written again is touched: the artifact collector (apps.resources.gc) spares blobs
+    # written within its grace period, and this one is about to be recorded by a new resource.
+    if not (backend.exists(info.key) and backend.touch(info.key)):
         if consume and isinstance(backend, _FileSystemBackend):
             backend.move(info.key, path)
         else:
