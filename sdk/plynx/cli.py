@@ -540,6 +540,39 @@ def cmd_workflows(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_workflows_show(args: argparse.Namespace) -> int:
+    client = client_for(args)
+    workflow_id = object_id(args.workflow_id, "workflow")
+    with answering(missing=f"no workflow {workflow_id} (or you may not see it)"):
+        workflow = client.get(f"/workflows/{workflow_id}/")
+    if args.json:
+        _json_out(workflow, sys.stdout)
+        return EXIT_OK
+    nodes = workflow.get("nodes") or []
+    print(
+        f"Workflow {workflow_id}: {workflow['title']!r} by {workflow.get('author_name', '')}, "
+        f"updated {when(workflow.get('updated_at'))}, {len(nodes)} node(s)"
+    )
+    if workflow.get("description"):
+        print(clip(workflow["description"], 200))
+    users: dict[str, list[str]] = {}
+    for node in nodes:
+        for parameter in node.get("parameters") or []:
+            if parameter.get("reference"):
+                users.setdefault(parameter["reference"], []).append(f"{node.get('title', '')}.{parameter['name']}")
+    parameters = workflow.get("parameters") or []
+    if not parameters:
+        print("No workflow parameters.")
+        return EXIT_OK
+    print(f"Parameters (override with `plynx run {workflow_id} -p NAME=VALUE`):")
+    rows = [
+        [p["name"], p["parameter_type"], shown_value(p.get("value")), ", ".join(users.get(p["name"], [])) or "-"]
+        for p in parameters
+    ]
+    table(rows, ["NAME", "TYPE", "VALUE", "USED BY"], sys.stdout)
+    return EXIT_OK
+
+
 def _more(page: Mapping[str, Any], shown: int, what: str) -> None:
     count = page.get("count", shown)
     if shown == 0:
@@ -803,7 +836,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands.add_parser("whoami", parents=[shows], help="who the server takes you for").set_defaults(handler=cmd_whoami)
 
-    workflows = commands.add_parser("workflows", parents=[common], help="list or search workflows")
+    workflows = commands.add_parser("workflows", parents=[common], help="list, search and show workflows")
     workflow_commands = workflows.add_subparsers(dest="action", required=True, metavar="ACTION")
     listing = workflow_commands.add_parser("list", parents=[shows], help="the workflows you may see, newest first")
     listing.add_argument("query", nargs="?", help="search words and key:value tokens (author:NAME starred:true ...)")
@@ -812,6 +845,11 @@ def build_parser() -> argparse.ArgumentParser:
     for sub in (listing, search):
         sub.add_argument("--limit", type=_count, default=50, help="most workflows to list (default 50)")
         sub.set_defaults(handler=cmd_workflows)
+    show = workflow_commands.add_parser(
+        "show", parents=[shows], help="a workflow and its parameters (what `plynx run -p` can override)"
+    )
+    show.add_argument("workflow_id", metavar="WORKFLOW_ID")
+    show.set_defaults(handler=cmd_workflows_show)
 
     run = commands.add_parser(
         "run",

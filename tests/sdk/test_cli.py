@@ -105,6 +105,15 @@ def test_run_with_an_override_follow_it_and_read_what_it_made(
     assert [line.split()[:2] for line in runs.stdout.splitlines()] == [["ID", "STATUS"], [run_id, "SUCCESS"]]
     as_json = json.loads(plynx("runs", "list", "--workflow", flow.pk, "--json", *server).stdout)
     assert [(run["id"], run["status"], run["workflow"]) for run in as_json] == [(run_id, "SUCCESS", flow.pk)]
+    described = plynx("workflows", "show", flow.pk, *server).stdout.splitlines()
+    assert described[0].startswith(f"Workflow {flow.pk}: 'greetings' by default, updated 20")
+    assert described[0].endswith(", 2 node(s)")
+    assert described[1:] == [
+        f"Parameters (override with `plynx run {flow.pk} -p NAME=VALUE`):",
+        "NAME      TYPE  VALUE  USED BY",
+        "greeting  str   hello  greet.tag",
+        "times     int   1      -",
+    ]
     found = plynx("workflows", "search", "greetings", *server)
     assert [line.split()[:2] for line in found.stdout.splitlines()] == [["ID", "TITLE"], [flow.pk, "greetings"]]
     whoami = plynx("whoami", *server).stdout
