@@ -1,12 +1,9 @@
 // Cancel a running workflow from the run view: the running node stops and says CANCELED.
-import { expect, test } from "@playwright/test";
-
-import { OBJECT_ID, apiAs, canvasNode, getJson, runStatuses, screenshot, seed } from "./support";
+import { OBJECT_ID, canvasNode, expect, getJson, runStatuses, screenshot, seed, test } from "./support";
 
 const SLEEP = seed.operations.sleep.title;
 
-test("cancel a running workflow", async ({ page }) => {
-  const api = await apiAs("alice");
+test("cancel a running workflow", async ({ page, api }) => {
   await page.goto(`/workflows/${seed.workflows.longJob.id}`);
   await expect(canvasNode(page, SLEEP)).toBeVisible();
   await page.getByRole("button", { name: "Run", exact: true }).click();
@@ -29,5 +26,4 @@ test("cancel a running workflow", async ({ page }) => {
   // A canceled run is over: nothing left to cancel, and it may be re-run.
   await expect(page.getByRole("button", { name: "Cancel", exact: true })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Re-run failed" })).toBeVisible();
-  await api.dispose();
 });

@@ -1,7 +1,5 @@
 // A colleague's workflow opens read-only, says why, and "Clone to edit" gives an editable copy.
-import { expect, test } from "@playwright/test";
-
-import { OBJECT_ID, allCanvasNodes, apiAs, canvasNode, getJson, seed } from "./support";
+import { OBJECT_ID, allCanvasNodes, canvasNode, expect, getJson, seed, test } from "./support";
 
 const GREETING = seed.operations.greeting.title;
 
@@ -13,8 +11,7 @@ interface Workflow {
   nodes: { title: string; parameters: { name: string; value: unknown }[] }[];
 }
 
-test("clone a read-only workflow and change one parameter", async ({ page }) => {
-  const api = await apiAs("alice");
+test("clone a read-only workflow and change one parameter", async ({ page, api }) => {
   const shared = seed.workflows.shared;
   await page.goto(`/workflows/${shared.id}`);
   await expect(allCanvasNodes(page)).toHaveCount(2);
@@ -45,5 +42,4 @@ test("clone a read-only workflow and change one parameter", async ({ page }) => 
   const original = await getJson<Workflow>(api, `workflows/${shared.id}/`);
   const before = original.nodes.find((node) => node.title === GREETING);
   expect(before?.parameters.find((p) => p.name === "count")?.value).toBe(3);
-  await api.dispose();
 });

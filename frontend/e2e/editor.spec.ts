@@ -2,21 +2,22 @@
 // be told why a wrong wire is refused, set parameters, undo and redo, lay it out, save, run, watch
 // every node succeed, preview the outputs and read the logs. Each step is a test of its own
 // (serial: a step that fails leaves the next ones not run, and the report says which).
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
 
 import {
   OBJECT_ID,
   allCanvasNodes,
-  apiAs,
   canvasNode,
   dragFromCatalog,
   edges,
+  expect,
   getJson,
   openOutput,
   port,
   runStatuses,
   screenshot,
   seed,
+  test,
   wire,
 } from "./support";
 
@@ -35,18 +36,15 @@ interface NodeDoc {
 }
 
 let page: Page;
-let api: APIRequestContext;
 let workflowId = "";
 let runId = "";
 
 test.beforeAll(async ({ browser }) => {
   page = await browser.newPage();
-  api = await apiAs("alice");
 });
 
 test.afterAll(async () => {
   await page.close();
-  await api.dispose();
 });
 
 function properties() {
@@ -132,7 +130,7 @@ test("auto layout arranges the nodes without overlaps", async () => {
   await expect(edges(page)).toHaveCount(1);
 });
 
-test("save the workflow", async () => {
+test("save the workflow", async ({ api }) => {
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByText("Unsaved changes")).toBeHidden();
   await screenshot(page, "editor");
@@ -148,7 +146,7 @@ test("save the workflow", async () => {
   expect(text?.values).toEqual([{ node_id: byTitle[GREETING]._id, output_id: "greeting" }]);
 });
 
-test("run it and watch every node reach SUCCESS", async () => {
+test("run it and watch every node reach SUCCESS", async ({ api }) => {
   await page.getByRole("button", { name: "Run", exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`/runs/${OBJECT_ID.source}$`));
   runId = page.url().split("/").pop() as string;

@@ -3,7 +3,7 @@
 // accessibility contract (frontend/README.md and the editor's components).
 import { readFileSync } from "node:fs";
 
-import { expect, request, type APIRequestContext, type Locator, type Page } from "@playwright/test";
+import { test as base, expect, request, type APIRequestContext, type Locator, type Page } from "@playwright/test";
 
 import { SCREENSHOTS } from "./paths";
 
@@ -28,6 +28,18 @@ export async function apiAs(user: keyof Seeded["users"]): Promise<APIRequestCont
     extraHTTPHeaders: { Authorization: `Basic ${token}` },
   });
 }
+
+/** The specs' `test`, with `api`: the v1 API as the user the suite logs in as (alice). */
+export const test = base.extend<{ api: APIRequestContext }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a fixture needs from this pattern
+  api: async ({}, provide) => {
+    const api = await apiAs("alice");
+    await provide(api);
+    await api.dispose();
+  },
+});
+
+export { expect };
 
 export async function getJson<T>(api: APIRequestContext, path: string): Promise<T> {
   const response = await api.get(path);
