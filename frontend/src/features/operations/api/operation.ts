@@ -73,6 +73,11 @@ const STARTER_SCRIPTS: Record<string, string> = {
   bash_jinja2: "# inputs, outputs and params are templated:\n# cat {{ inputs.in | quote }} > {{ outputs.out }}\n",
 };
 const STATIC_KINDS = new Set(["file"]);
+
+/** Whether operations of `kind` are files (uploaded, not written in the operation editor). */
+export function isStaticKind(kind: string): boolean {
+  return STATIC_KINDS.has(kind);
+}
 const LOG_NAMES = ["stderr", "stdout", "worker"];
 const DEFAULT_TIMEOUT_SECONDS = 600;
 

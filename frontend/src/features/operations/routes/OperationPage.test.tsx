@@ -313,6 +313,7 @@ describe("the operation editor", { timeout: 30_000 }, () => {
             title: "Operations",
             icon: "database",
             groups: [
+              { key: "file", kind: "file", title: "File", icon: "file", color: "#9e9e9e", count: 0 },
               { key: "python", kind: "python", title: "Python", icon: "code", color: "#283593", count: 2 },
               { key: "bash_jinja2", kind: "bash_jinja2", title: "BashJinja2", icon: "terminal", color: "#0277bd", count: 0 },
             ],
@@ -327,7 +328,10 @@ describe("the operation editor", { timeout: 30_000 }, () => {
     );
     const { router } = renderApp("/operations/new");
     const user = userEvent.setup();
-    await user.click(await screen.findByRole("button", { name: /BashJinja2/ }));
+    const kinds = await screen.findByRole("list", { name: "Operation kinds" });
+    // Files are uploaded, not written here.
+    expect(within(kinds).getAllByRole("button").map((b) => b.querySelector("strong")?.textContent)).toEqual(["Python", "BashJinja2"]);
+    await user.click(within(kinds).getByRole("button", { name: /BashJinja2/ }));
     expect(await screen.findByText("Not saved yet")).toBeInTheDocument();
     expect(screen.getByLabelText("Title")).toHaveValue("New BashJinja2 operation");
     expect(screen.getByLabelText("Script")).toHaveTextContent("{{ outputs.out }}");

@@ -13,6 +13,7 @@ import type { Operation } from "@/lib/api/types";
 import {
   type LifecycleAction,
   type OperationDraft,
+  isStaticKind,
   newOperationDraft,
   toDraft,
   useCloneOperation,
@@ -76,7 +77,7 @@ function NewOperation() {
       {kinds.isError && <ErrorMessage error={kinds.error} onRetry={() => void kinds.refetch()} />}
       {kinds.isSuccess && (
         <ul className="op-kinds" aria-label="Operation kinds">
-          {kinds.data.map((k) => (
+          {kinds.data.filter((k) => !isStaticKind(k.kind)).map((k) => (
             <li key={k.kind}>
               <button type="button" className="op-kind" style={{ borderLeftColor: k.color }} onClick={() => setParams({ kind: k.kind })}>
                 <strong>{k.title}</strong>
