@@ -143,6 +143,9 @@ describe("the operation editor", { timeout: 30_000 }, () => {
 
   test("Ctrl+S saves", async () => {
     const { requests, user } = await open(operation());
+    fireEvent.keyDown(window, { key: "s", ctrlKey: true });
+    // Nothing to save yet: nothing is sent.
+    expect(requests).toEqual([]);
     await user.clear(screen.getByLabelText("min_length"));
     await user.type(screen.getByLabelText("min_length"), "5");
     fireEvent.keyDown(window, { key: "s", ctrlKey: true });

@@ -159,7 +159,7 @@ function OperationEditor({ operation, initial }: { operation: Operation | null; 
 
   /** Save the draft; resolves to the saved operation, or null when nothing could be saved. */
   const saveDraft = async (): Promise<Operation | null> => {
-    if (!editable) return operation;
+    if (!editable || !dirty) return operation;
     if (localProblems.length > 0) {
       setNotice({
         tone: "error",
