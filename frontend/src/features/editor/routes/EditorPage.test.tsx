@@ -194,6 +194,36 @@ describe("the workflow editor", () => {
     expect(screen.queryByText("Unsaved changes")).toBeNull();
   });
 
+  test("a wire dropped on empty canvas offers the operations that fit and connects the one picked", async () => {
+    const saves = recordSaves();
+    await openEditor();
+    // Wait for the catalog: the menu offers its operations.
+    await within(screen.getByRole("complementary", { name: "Operations catalog" })).findAllByRole("option");
+    const from = canvasNode("Load data").querySelector('.react-flow__handle[data-handleid="table"]') as HTMLElement;
+    const pane = document.querySelector(".react-flow__pane") as HTMLElement;
+    const originalElementFromPoint = document.elementFromPoint;
+    document.elementFromPoint = () => pane;
+    try {
+      fireEvent.mouseDown(from, { button: 0, clientX: 10, clientY: 10 });
+      fireEvent.mouseMove(document, { clientX: 400, clientY: 300 });
+      fireEvent.mouseUp(document, { clientX: 400, clientY: 300 });
+    } finally {
+      document.elementFromPoint = originalElementFromPoint;
+    }
+    const menu = await screen.findByRole("menu", { name: 'Operations that fit output "table" (csv)' });
+    // Only Plot histogram takes a csv input; Read CSV and Echo do not.
+    expect(within(menu).getAllByRole("menuitem").map((item) => item.textContent)).toEqual(["Plot histogram · table"]);
+    await userEvent.click(within(menu).getByRole("menuitem"));
+    await waitFor(() => expect(canvasNodes()).toHaveLength(3));
+    expect(screen.queryByRole("menu")).toBeNull();
+
+    await userEvent.click(screen.getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(saves).toHaveLength(1));
+    const plot = saves[0].body.nodes.find((node) => node.title === "Plot histogram");
+    expect(plot?.original_node_id).toBe("6a1f000000000000000000c2");
+    expect(plot?.inputs[0].values).toEqual([{ node_id: loadNode._id, output_id: "table" }]);
+  });
+
   test("someone else's workflow is read-only, says why, and clones to edit", async () => {
     const theirs = workflow({ readonly: true, author_name: "bob" } as Partial<Workflow>);
     const copy = workflow({ id: "6a1f00000000000000000002", author_name: "default", parent_node: WORKFLOW_ID } as Partial<Workflow>);
