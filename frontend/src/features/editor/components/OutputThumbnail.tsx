@@ -6,8 +6,8 @@ import { thumbnailUrl, useResourcePreview } from "../api/resources";
 const IMAGE_TYPES = new Set(["image"]);
 const TEXT_TYPES = new Set(["txt", "json", "csv", "tsv", "str", "int", "float", "bool", "color"]);
 
-// A node card is ~220px wide: a few short lines say what the output holds without crowding it.
-const TEXT_LINES = 3;
+// A node card is ~220px wide: two short lines say what the output holds without crowding it.
+const TEXT_LINES = 2;
 const LINE_CHARS = 40;
 
 export function hasThumbnail(fileType: string): boolean {

@@ -42,7 +42,8 @@ export async function elkLayout(nodes: readonly NodeDoc[], sizeOf: SizeOf = () =
     layoutOptions: {
       "elk.algorithm": "layered",
       "elk.direction": "RIGHT",
-      "elk.spacing.nodeNode": "40",
+      // Room for the thumbnails a run adds under a node's outputs.
+      "elk.spacing.nodeNode": "70",
       "elk.layered.spacing.nodeNodeBetweenLayers": "90",
       "elk.layered.nodePlacement.strategy": "BRANDES_KOEPF",
     },
