@@ -77,6 +77,8 @@ export async function dragFromCatalog(page: Page, title: string, at: { x: number
   await expect(item).toBeVisible();
   await item.dragTo(page.locator(".react-flow__pane"), { targetPosition: at });
   await expect(canvasNode(page, title)).toBeVisible();
+  // Back to the whole catalog, as a person clears a search once they have what they looked for.
+  await panel.getByLabel("Search operations").fill("");
 }
 
 /** Press on one port and release on another, moving in steps as a hand does (React Flow follows the pointer). */
