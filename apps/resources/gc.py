@@ -3,9 +3,9 @@
 A mark and sweep, safe to run while workers run:
 
 1. **Mark.** Every resource id referenced anywhere is collected (``REFERENCES``): the documents of
-   operations and workflows (every version, deprecated ones too), the runs' frozen headers, every
-   node run's frozen document, resolved inputs, outputs and logs, and the live cache entries. Rows
-   are read in batches of ``BATCH_SIZE``; only the set of ids stays in memory.
+   operations and workflows (every version, deprecated ones too), every node run's frozen document,
+   resolved inputs, outputs and logs, and the live cache entries. Rows are read in batches of
+   ``BATCH_SIZE``; only the set of ids stays in memory.
 2. **Sweep rows.** A Resource row that is unreferenced and older than the grace period is
    deleted. Before each batch is deleted, the rows written since the mark began are marked again,
    so a workflow saved or a run started meanwhile keeps what it names.
@@ -123,7 +123,9 @@ class Reference:
 
 
 REFERENCES: tuple[Reference, ...] = (
-    # Node's default manager: operations and workflows alike, in every status and version.
+    # Node's default manager: operations and workflows alike, in every status and version. Parameters
+    # hold typed values, never resources; a run's frozen graph is its node runs' ``spec`` (Run.graph
+    # holds only the workflow's title, kind and parameters).
     Reference(
         "node",
         lambda: Node.objects.all(),
@@ -132,10 +134,8 @@ REFERENCES: tuple[Reference, ...] = (
             ("outputs", _document_ids),
             ("logs", _document_ids),
             ("nodes", _document_ids),
-            ("parameters", _document_ids),
         ),
     ),
-    Reference("run", lambda: Run.objects.all(), (("graph", _document_ids),)),
     Reference(
         "node_run",
         lambda: NodeRun.objects.all(),
@@ -296,7 +296,8 @@ def _store(storage: Storage) -> _Store:
     if isinstance(storage, S3Storage):
         return _S3Store(storage)
     raise CollectError(
-        f"cannot collect artifacts in a {type(storage).__name__}: only a local directory and S3 are supported"
+        f"cannot collect artifacts in a storage of class {type(storage).__name__}: "
+        "only a local directory and S3 are supported"
     )
 
 
