@@ -106,14 +106,14 @@ export async function openOutput(page: Page, name: string): Promise<Locator> {
   return preview;
 }
 
-/** Save a screenshot of the whole page into the folder the README names. */
+/** Save a screenshot of what the window shows (1440×900) into the folder the README names. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   // Fonts loaded and two frames drawn: the canvas has laid out what it shows.
   await page.evaluate(async () => {
     await document.fonts.ready;
     await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
   });
-  await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+  await page.screenshot({ path: `${SCREENSHOTS}${name}.png` });
 }
 
 /** Node states of a run as the server reports them: title → status. */
