@@ -84,6 +84,37 @@ describe("the run and its nodes", () => {
     expect(reads).toBe(1);
   });
 
+  test("a poll that fails on the server's side does not end the polling", async () => {
+    const answers = [200, 503, 200];
+    let reads = 0;
+    server.use(
+      http.get(`/api/v1/runs/${RUN_ID}/`, () => {
+        const status = answers[Math.min(reads, answers.length - 1)]!;
+        reads += 1;
+        if (status !== 200) return HttpResponse.json({ detail: "Service unavailable" }, { status });
+        return HttpResponse.json(runDetail({ status: reads === 1 ? "RUNNING" : "SUCCESS" }));
+      }),
+    );
+    // Read while rendering, as a page does (the query re-renders for what its renders read).
+    const { result } = renderHook(
+      () => {
+        const run = useRun(RUN_ID);
+        return { status: run.data?.status, isError: run.isError };
+      },
+      { wrapper },
+    );
+    await waitFor(() => expect(result.current.status).toBe("RUNNING"));
+    await act(() => vi.advanceTimersByTimeAsync(POLL_INTERVAL_MS));
+    await waitFor(() => expect(result.current.isError).toBe(true));
+    // The last good state stays while the server cannot answer.
+    expect(result.current.status).toBe("RUNNING");
+    await act(() => vi.advanceTimersByTimeAsync(POLL_INTERVAL_MS));
+    await waitFor(() => expect(result.current.status).toBe("SUCCESS"));
+    expect(result.current.isError).toBe(false);
+    await act(() => vi.advanceTimersByTimeAsync(POLL_INTERVAL_MS * 3));
+    expect(reads).toBe(3);
+  });
+
   test("a missing run stops the polling and says so", async () => {
     let reads = 0;
     server.use(

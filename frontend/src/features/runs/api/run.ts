@@ -12,7 +12,7 @@ import { useEffect, useMemo, useState } from "react";
 import type { NodeDoc } from "@/features/editor/graph/types";
 import { getWorkflow } from "@/features/workflows/api/workflows";
 import { toNodeDocs } from "@/features/workflows/lib/node-docs";
-import { api, segment } from "@/lib/api/client";
+import { api, ApiError, segment } from "@/lib/api/client";
 import type { Workflow } from "@/lib/api/types";
 import type { components } from "@/lib/api/schema";
 
@@ -95,8 +95,13 @@ export function getRunNode(runId: string, nodeId: string, signal?: AbortSignal):
   return api.get<NodeRunDetail>(`/runs/${segment(runId)}/nodes/${segment(nodeId)}/`, { signal });
 }
 
-function stopsOnError(query: { state: { status: string } }): boolean {
-  return query.state.status === "error";
+/**
+ * A refusal (a run that is gone or hidden: 4xx) ends the polling; a failure that may pass (the
+ * server restarting, the network) does not: the next poll tries again.
+ */
+function stopsOnError(query: { state: { status: string; error: unknown } }): boolean {
+  const { status, error } = query.state;
+  return status === "error" && error instanceof ApiError && error.status >= 400 && error.status < 500;
 }
 
 /** The run's header and node counts, read every second until the run has ended. */

@@ -310,6 +310,24 @@ describe("the run page", () => {
     expect(screen.getByRole("button", { name: "Run again" })).toBeDisabled();
   });
 
+  test("a poll the server cannot answer keeps the page, says so, and the next poll recovers", async () => {
+    let reads = 0;
+    serve({}, [
+      http.get(`/api/v1/runs/${RUN_ID}/`, () => {
+        reads += 1;
+        if (reads === 2) return HttpResponse.json({ detail: "Service unavailable" }, { status: 503 });
+        return HttpResponse.json(runDetail({ status: reads === 1 ? "RUNNING" : "SUCCESS", node_counts: { SUCCESS: 2 } }));
+      }),
+    ]);
+    renderApp(`/runs/${RUN_ID}`);
+
+    expect(await screen.findByRole("heading", { name: /Word count/ }, PAGE_LOAD)).toBeInTheDocument();
+    expect(await screen.findByText(/The latest state could not be read \(Service unavailable\)/, {}, PAGE_LOAD)).toBeInTheDocument();
+    expect(screen.getByRole("heading", { name: /Word count/ })).toBeInTheDocument();
+    await waitFor(() => expect(screen.queryByText(/The latest state could not be read/)).toBeNull(), PAGE_LOAD);
+    expect(screen.getByRole("heading", { name: /success/ })).toBeInTheDocument();
+  });
+
   test("a missing run is reported", async () => {
     const missing = () => HttpResponse.json({ detail: "No Run matches the given query." }, { status: 404 });
     server.use(http.get(`/api/v1/runs/${RUN_ID}/`, missing), http.get(`/api/v1/runs/${RUN_ID}/nodes/`, missing));

@@ -84,7 +84,7 @@ export function RunPage() {
   const onSelectionChange = useCallback((ids: string[]) => select(ids.length === 1 ? ids[0]! : null), [select]);
 
   if (run.isPending) return <Loading label="Loading the run" />;
-  if (run.isError) {
+  if (run.data === undefined) {
     return (
       <section className="page">
         <ErrorMessage error={run.error} onRetry={() => void run.refetch()} />
@@ -92,12 +92,19 @@ export function RunPage() {
     );
   }
 
-  const graphError = nodes.error ?? graph.error;
+  // An error with data on screen is a poll that failed: the page stays, the next poll retries.
+  const graphError = nodes.data === undefined ? nodes.error : graph.data === undefined ? graph.error : null;
+  const lostContact = (run.isError || nodes.isError) && !graphError;
   const failed = (nodes.data ?? []).filter((node) => node.status === "FAILED");
   return (
     <section className="page page-canvas run-page" aria-label="Run">
       <RunHeader run={run.data} />
       {run.data.description && <p className="description">{run.data.description}</p>}
+      {lostContact && (
+        <p className="run-lost-contact" role="status">
+          The latest state could not be read ({(run.error ?? nodes.error)?.message}); trying again…
+        </p>
+      )}
       {failed.length > 0 && (
         <p className="run-failed-nodes">
           Failed:{" "}
