@@ -44,7 +44,7 @@ class Command(BaseCommand):
             type=_hours,
             default=DEFAULT_GRACE.total_seconds() / 3600,
             help="Spare whatever was created or written within this many hours (default: %(default)g). "
-            "It must exceed the longest node run and upload, whose artifacts are not referenced until they end.",
+            "Keep it far above the longest upload: what is being written is not referenced yet.",
         )
         parser.add_argument("--dry-run", action="store_true", help="Report what would be freed; delete nothing.")
 
