@@ -21,6 +21,12 @@ describe("elkLayout", () => {
     expect(placed.every((n) => Number.isInteger(n.x) && Number.isInteger(n.y))).toBe(true);
   });
 
+  test("leaves room between unconnected parts of the graph too", async () => {
+    const sizes = (id: string) => (id ? { width: 200, height: 80 } : undefined);
+    const [a, b] = await elkLayout([node(oid(1)), node(oid(2))], sizes);
+    expect(Math.abs(a.y - b.y) + Math.abs(a.x - b.x)).toBeGreaterThanOrEqual(80 + 70);
+  });
+
   test("an empty graph stays empty", async () => {
     expect(await elkLayout([])).toEqual([]);
   });

@@ -44,6 +44,8 @@ export async function elkLayout(nodes: readonly NodeDoc[], sizeOf: SizeOf = () =
       "elk.direction": "RIGHT",
       // Room for the thumbnails a run adds under a node's outputs.
       "elk.spacing.nodeNode": "70",
+      // Unconnected parts of the graph are laid out apart and stacked with the same room.
+      "elk.spacing.componentComponent": "70",
       "elk.layered.spacing.nodeNodeBetweenLayers": "90",
       "elk.layered.nodePlacement.strategy": "BRANDES_KOEPF",
     },
