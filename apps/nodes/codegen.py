@@ -2,7 +2,9 @@
 
 The code carries each node's document as it is in the workflow (so running it gives an equal
 workflow, whatever was edited in the nodes) and links the nodes through Python variables, parents
-first. Running it saves a new workflow and prints its id.
+first. The workflow's own parameters come first, as ``WorkflowParameter`` variables, and a node
+parameter that refers to one is linked to its variable (``params={name: variable}``). Running the
+code saves a new workflow and prints its id.
 """
 
 from __future__ import annotations
@@ -15,14 +17,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 
-from apps.nodes.documents import SUB_NODES, dump_list, parse_list
+from apps.nodes.documents import PARAMETERS, SUB_NODES, dump_list, parse_list
 
 _NODE_KEYS = ("kind", "title", "description", "inputs", "outputs", "parameters", "logs", "nodes")
+_RESERVED = {"client", "graph", "plynx", "Client", "Node", "Graph", "WorkflowParameter"}
 
 
 def _identifier(title: str, taken: set[str]) -> str:
     base = re.sub(r"\W+", "_", title.strip().lower()).strip("_") or "node"
-    if base[0].isdigit() or keyword.iskeyword(base) or base in {"client", "graph", "plynx", "Node", "Graph"}:
+    if base[0].isdigit() or keyword.iskeyword(base) or base in _RESERVED:
         base = f"node_{base}"
     name, number = base, 2
     while name in taken:
@@ -66,9 +69,32 @@ def _canonical(docs: Sequence[Mapping[str, Any]]) -> Sequence[Mapping[str, Any]]
         return docs  # the code then carries them as they are: saving it reports what is wrong
 
 
-def workflow_code(*, title: str, description: str, docs: Sequence[Mapping[str, Any]]) -> str:
-    """The code that recreates a workflow of node documents ``docs`` titled ``title``."""
+def _canonical_parameters(parameters: Sequence[Mapping[str, Any]]) -> Sequence[Mapping[str, Any]]:
+    try:
+        return dump_list(parse_list(PARAMETERS, list(parameters), "parameters"))
+    except DjangoValidationError:
+        return parameters
+
+
+def _workflow_parameter(variable: str, parameter: Mapping[str, Any]) -> str:
+    """``variable = WorkflowParameter(...)`` for a workflow parameter, naming only what differs from the defaults."""
+    args = [repr(parameter["name"]), repr(parameter["parameter_type"]), _literal(parameter.get("value"), 4)]
+    widget = parameter.get("widget")
+    alias = widget.get("alias") if isinstance(widget, Mapping) else None
+    if alias != parameter["name"]:
+        args.append(f"alias={alias!r}")
+    for flag, default in (("mutable_type", False), ("removable", True), ("publicable", True)):
+        if bool(parameter.get(flag, default)) != default:
+            args.append(f"{flag}={not default}")
+    return f"{variable} = WorkflowParameter({', '.join(args)})"
+
+
+def workflow_code(
+    *, title: str, description: str, docs: Sequence[Mapping[str, Any]], parameters: Sequence[Mapping[str, Any]] = ()
+) -> str:
+    """The code that recreates a workflow of node documents ``docs`` and workflow ``parameters``, titled ``title``."""
     docs = _canonical(docs)
+    parameters = _canonical_parameters(parameters or [])
     names: dict[str, str] = {}
     taken: set[str] = set()
     lines = [
@@ -79,10 +105,19 @@ def workflow_code(*, title: str, description: str, docs: Sequence[Mapping[str, A
         '"""',
         "",
         "from plynx import Client, Graph, Node",
+        *(["from plynx.graph import WorkflowParameter"] if parameters else []),
         "",
         "client = Client()",
         "",
     ]
+    variables: dict[str, str] = {}
+    types: dict[str, str] = {}
+    for parameter in parameters:
+        variable = variables[parameter["name"]] = _identifier(str(parameter["name"]), taken)
+        types[parameter["name"]] = parameter["parameter_type"]
+        lines.append(_workflow_parameter(variable, parameter))
+    if parameters:
+        lines.append("")
     for doc in _ordered(docs):
         name = names[doc["_id"]] = _identifier(str(doc.get("title", "node")), taken)
         document = {key: doc[key] for key in _NODE_KEYS if key in doc}
@@ -90,6 +125,17 @@ def workflow_code(*, title: str, description: str, docs: Sequence[Mapping[str, A
             {**port, "values": [v for v in port.get("values", []) if "node_id" not in v]}
             for port in doc.get("inputs", [])
         ]
+        # A reference that names no workflow parameter of its type stays in the document: saving reports it.
+        node_parameters = [p for p in doc.get("parameters", []) if isinstance(p, Mapping)]
+        linked = {
+            p["name"]: variables[p["reference"]]
+            for p in node_parameters
+            if p.get("reference") in variables and types[p["reference"]] == p.get("parameter_type") and "name" in p
+        }
+        if linked:
+            document["parameters"] = [
+                {**p, "reference": None} if p.get("name") in linked else p for p in node_parameters
+            ]
         links = {
             port["name"]: [names[v["node_id"]] + f".outputs[{v['output_id']!r}]" for v in port.get("values", [])]
             for port in doc.get("inputs", [])
@@ -107,10 +153,14 @@ def workflow_code(*, title: str, description: str, docs: Sequence[Mapping[str, A
         if links:
             rendered = ", ".join(f"{port!r}: [{', '.join(refs)}]" for port, refs in links.items())
             lines.append(f"    inputs={{{rendered}}},")
+        if linked:
+            rendered = ", ".join(f"{parameter!r}: {variable}" for parameter, variable in linked.items())
+            lines.append(f"    params={{{rendered}}},")
         lines.append(")")
         lines.append("")
     targets = ", ".join(names[doc["_id"]] for doc in _ordered(docs))
-    lines.append(f"graph = Graph(client, title={title!r}, description={description!r}, targets=[{targets}])")
+    declared = f" parameters=[{', '.join(variables.values())}]," if parameters else ""
+    lines.append(f"graph = Graph(client, title={title!r}, description={description!r},{declared} targets=[{targets}])")
     lines.append("graph.save()")
     lines.append("print(graph.id)")
     return "\n".join(lines) + "\n"

@@ -433,7 +433,10 @@ class _GraphActions:
     def do_generate_code(self) -> None:
         """Python code that recreates the graph (as posted) with the platform's Python API."""
         self.extra["code"] = workflow_code(
-            title=self.workflow.title, description=self.workflow.description, docs=self.workflow.nodes
+            title=self.workflow.title,
+            description=self.workflow.description,
+            docs=self.workflow.nodes,
+            parameters=self.workflow.parameters,
         )
 
     def do_clone(self) -> None:

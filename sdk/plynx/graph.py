@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import os
+import re
 import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -17,6 +19,12 @@ FINISHED = ("SUCCESS", "FAILED", "CANCELED")
 _DOCUMENT_KEYS = ("kind", "title", "description", "inputs", "outputs", "parameters", "logs", "nodes")
 
 
+PARAMETER_TYPES = ("str", "int", "float", "bool", "text", "enum", "list_str", "list_int", "code", "color")
+# What the server accepts as a parameter name (``Name`` of the node documents).
+_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}")
+_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+
+
 class GraphFailed(Exception):
     """A run ended FAILED or CANCELED; ``failed`` names the nodes that did not succeed."""
 
@@ -24,6 +32,204 @@ class GraphFailed(Exception):
         super().__init__(f"the run ended {status}" + (f"; failed: {', '.join(failed)}" if failed else ""))
         self.status = status
         self.failed = list(failed)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# Per scalar and list type: whether a value fits, and its canonical form.
+_FITS: dict[str, Any] = {
+    "str": lambda v: isinstance(v, str),
+    "text": lambda v: isinstance(v, str),
+    "int": _is_int,
+    "float": lambda v: (_is_int(v) or isinstance(v, float)) and math.isfinite(v),
+    "bool": lambda v: isinstance(v, bool),
+    "color": lambda v: isinstance(v, str) and _COLOR.fullmatch(v) is not None,
+    "list_str": lambda v: isinstance(v, list | tuple) and all(isinstance(item, str) for item in v),
+    "list_int": lambda v: isinstance(v, list | tuple) and all(_is_int(item) for item in v),
+}
+_CANONICAL: dict[str, Any] = {"float": float, "color": str.lower, "list_str": list, "list_int": list}
+_EMPTY: dict[str, Any] = {"str": "", "text": "", "int": 0, "float": 0.0, "bool": False, "color": "#000000"}
+
+
+def _enum_fits(value: Any) -> bool:
+    if not (isinstance(value, dict) and set(value) == {"values", "index"} and _is_int(value["index"])):
+        return False
+    values, index = value["values"], value["index"]
+    if not (isinstance(values, list) and all(isinstance(v, str) for v in values) and len(set(values)) == len(values)):
+        return False
+    return bool(0 <= index < len(values) or index == 0 == len(values))
+
+
+def parameter_value(parameter_type: str, value: Any, *, where: str, choices: Sequence[str] | None = None) -> Any:
+    """``value`` in the server's form for ``parameter_type``; ``ValueError`` naming ``where`` if it does not fit.
+
+    None is the type's empty value. Shorthands: a ``code`` value may be its text (mode python),
+    an ``enum`` the list of its choices (the first selected) or, given the ``choices`` of the
+    parameter it overrides, the name of one of them.
+    """
+    if parameter_type not in PARAMETER_TYPES:
+        raise ValueError(f"{where}: unknown parameter type {parameter_type!r}; use one of {', '.join(PARAMETER_TYPES)}")
+    if parameter_type == "code":
+        if value is None or isinstance(value, str):
+            value = {"value": value or "", "mode": "python"}
+        fits = isinstance(value, dict) and set(value) == {"value", "mode"} and isinstance(value["value"], str)
+        fits = fits and value["mode"] in ("python", "sh")
+    elif parameter_type == "enum":
+        if isinstance(value, str) and choices is not None:
+            if value not in choices:
+                raise ValueError(
+                    f"{where}: expected one of {', '.join(map(repr, choices)) or 'no values'}, got {value!r}"
+                )
+            value = {"values": list(choices), "index": list(choices).index(value)}
+        elif value is None or isinstance(value, list | tuple):
+            value = {"values": list(value or []), "index": 0}
+        fits = _enum_fits(value)
+    elif value is None:
+        return copy.copy(_EMPTY.get(parameter_type, []))
+    else:
+        fits = _FITS[parameter_type](value)
+        value = _CANONICAL.get(parameter_type, lambda v: v)(value) if fits else value
+    if not fits:
+        raise ValueError(f"{where}: the value {value!r} does not fit the type {parameter_type}")
+    return value
+
+
+class WorkflowParameter:
+    """A parameter of the workflow itself: node parameters of its type may take their value from it.
+
+    Declare one with ``graph.parameter(name, type, value)`` (or make one and pass it in
+    ``Graph(parameters=[...])``), and link a node's parameter to it with
+    ``node.params.<name> = handle``, ``Op(<name>=handle)`` or ``graph.link_parameter(...)``. A run
+    may override its value: ``graph.run(parameters={name: value})``. ``alias`` is the label the
+    editor shows (the name by default; None: no label).
+    """
+
+    _NO_ALIAS: Any = object()
+
+    def __init__(
+        self,
+        name: str,
+        parameter_type: str = "str",
+        value: Any = None,
+        *,
+        alias: str | None = _NO_ALIAS,
+        mutable_type: bool = False,
+        removable: bool = True,
+        publicable: bool = True,
+    ) -> None:
+        if not isinstance(name, str) or not _NAME.fullmatch(name):
+            raise ValueError(
+                f"workflow parameter name {name!r}: use 1 to 64 letters, digits, '_', '.' or '-', "
+                "not starting with '.' or '-'"
+            )
+        self.name = name
+        self.parameter_type = parameter_type
+        self.value = parameter_value(parameter_type, value, where=f"workflow parameter {name!r}")
+        self.alias = name if alias is WorkflowParameter._NO_ALIAS else alias
+        self.mutable_type, self.removable, self.publicable = mutable_type, removable, publicable
+
+    def __repr__(self) -> str:
+        return f"WorkflowParameter({self.name!r}, {self.parameter_type!r}, {self.value!r})"
+
+    def to_document(self) -> dict[str, Any]:
+        """The parameter as the workflow stores it."""
+        return {
+            "name": self.name,
+            "parameter_type": self.parameter_type,
+            "value": copy.deepcopy(self.value),
+            "mutable_type": self.mutable_type,
+            "removable": self.removable,
+            "publicable": self.publicable,
+            "widget": None if self.alias is None else {"alias": self.alias},
+            "reference": None,
+        }
+
+    @classmethod
+    def from_document(cls, document: Mapping[str, Any]) -> WorkflowParameter:
+        """A workflow parameter as the server sends it."""
+        widget = document.get("widget")
+        return cls(
+            document["name"],
+            document["parameter_type"],
+            document.get("value"),
+            alias=widget.get("alias") if isinstance(widget, Mapping) else None,
+            mutable_type=bool(document.get("mutable_type", False)),
+            removable=bool(document.get("removable", True)),
+            publicable=bool(document.get("publicable", True)),
+        )
+
+
+class _Params(dict[str, Any]):
+    """A node's parameter values by name: ``params["n"]`` or ``params.n`` (``-`` and ``.`` written ``_``).
+
+    A value may be a ``WorkflowParameter`` of the same type: the parameter then takes its value from it.
+    """
+
+    def __init__(self, node: NodeInstance) -> None:
+        super().__init__()
+        object.__setattr__(self, "_node", node)
+
+    def _types(self) -> dict[str, str]:
+        node: NodeInstance = object.__getattribute__(self, "_node")
+        return {p["name"]: p["parameter_type"] for p in node.document["parameters"]}
+
+    def _name(self, key: str) -> str:
+        types = self._types()
+        if key in types:
+            return key
+        by_pyname = {_pyname(name): name for name in types}
+        if key in by_pyname:
+            return by_pyname[key]
+        node: NodeInstance = object.__getattribute__(self, "_node")
+        raise KeyError(f"{node.title!r} has no parameter {key!r}; it has {', '.join(types) or 'none'}")
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        name = self._name(key)
+        if isinstance(value, WorkflowParameter):
+            node_type = self._types()[name]
+            if value.parameter_type != node_type:
+                node: NodeInstance = object.__getattribute__(self, "_node")
+                raise TypeError(
+                    f"parameter {name!r} of {node.title!r} is of type {node_type} and cannot take its value from "
+                    f"the workflow parameter {value.name!r} of type {value.parameter_type}"
+                )
+        super().__setitem__(name, value)
+
+    def __getitem__(self, key: str) -> Any:
+        return super().__getitem__(self._name(key))
+
+    def __delitem__(self, key: str) -> None:
+        super().__delitem__(self._name(key))
+
+    def __contains__(self, key: object) -> bool:
+        try:
+            return isinstance(key, str) and super().__contains__(self._name(key))
+        except KeyError:
+            return False
+
+    def update(self, *args: Any, **values: Any) -> None:
+        for key, value in dict(*args, **values).items():
+            self[key] = value
+
+    def __getattr__(self, key: str) -> Any:
+        try:
+            return self[key]
+        except KeyError as error:
+            raise AttributeError(error.args[0]) from None
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        try:
+            self[key] = value
+        except KeyError as error:
+            raise AttributeError(error.args[0]) from None
+
+    def __delattr__(self, key: str) -> None:
+        try:
+            del self[key]
+        except KeyError as error:
+            raise AttributeError(error.args[0]) from None
 
 
 @dataclass(frozen=True)
@@ -86,9 +292,13 @@ class NodeInstance:
         self.description = description if description is not None else self.document.get("description", "")
         self.x, self.y = x, y
         self.inputs: dict[str, list[Output]] = {}
-        self.params: dict[str, Any] = dict(params or {})
+        self.params = _Params(self)
         input_names = {_pyname(port["name"]): port["name"] for port in self.document["inputs"]}
         param_names = {_pyname(p["name"]): p["name"] for p in self.document["parameters"]}
+        unknown = sorted(set(params or {}) - set(param_names.values()))
+        if unknown:
+            raise TypeError(f"{self.title!r} has no parameter {', '.join(map(repr, unknown))}")
+        self.params.update(params or {})
         for name, value in (inputs or {}).items():
             self._link(name, value)
         for key, value in values.items():
@@ -99,9 +309,6 @@ class NodeInstance:
             else:
                 known = ", ".join(sorted({*input_names, *param_names})) or "none"
                 raise TypeError(f"{self.title!r} has no input or parameter {key!r}; it has {known}")
-        unknown = sorted(set(self.params) - set(param_names.values()))
-        if unknown:
-            raise TypeError(f"{self.title!r} has no parameter {', '.join(map(repr, unknown))}")
         self.outputs = _Outputs(self)
 
     def _link(self, name: str, value: Output | Sequence[Output]) -> None:
@@ -114,6 +321,10 @@ class NodeInstance:
 
     def upstream(self) -> list[NodeInstance]:
         return [link.node for links in self.inputs.values() for link in links]
+
+    def references(self) -> dict[str, WorkflowParameter]:
+        """The parameters of this node linked to a workflow parameter: parameter name → workflow parameter."""
+        return {name: value for name, value in self.params.items() if isinstance(value, WorkflowParameter)}
 
     def to_document(self) -> dict[str, Any]:
         """The node as a workflow stores it."""
@@ -128,9 +339,16 @@ class NodeInstance:
         for parameter in doc["parameters"]:
             if parameter["name"] in self.params:
                 value = self.params[parameter["name"]]
+                if isinstance(value, WorkflowParameter):
+                    # As the editor links them: the node shows the value its runs will take.
+                    parameter["reference"] = value.name
+                    parameter["value"] = copy.deepcopy(value.value)
+                    continue
                 if parameter["parameter_type"] == "code" and isinstance(value, str):
                     value = {**parameter["value"], "value": value}
                 parameter["value"] = value
+                if parameter.get("reference"):
+                    parameter["reference"] = None  # a value of its own unlinks it
         return doc
 
 
@@ -166,7 +384,11 @@ def File(client: Client, *, id: str) -> NodeInstance:
 
 
 class Graph:
-    """A workflow made of the nodes ``targets`` need (they and everything upstream of them)."""
+    """A workflow made of the nodes ``targets`` need (they and everything upstream of them).
+
+    ``parameters`` are the workflow's own parameters (see ``WorkflowParameter``); those that nodes
+    link to are part of the workflow even when not listed.
+    """
 
     def __init__(
         self,
@@ -175,6 +397,7 @@ class Graph:
         title: str = "Title",
         description: str = "",
         targets: Iterable[NodeInstance] = (),
+        parameters: Iterable[WorkflowParameter] = (),
         id: str | None = None,
     ) -> None:
         self.client = client
@@ -183,6 +406,81 @@ class Graph:
         self.targets = list(targets)
         self.id = id
         self.run_id: str | None = None
+        self.parameters: dict[str, WorkflowParameter] = {}
+        for parameter in parameters:
+            self._declare(parameter)
+
+    @classmethod
+    def load(cls, client: Client, id: str) -> Graph:
+        """The stored workflow ``id``: its nodes (linked as stored), its parameters and the nodes' links to them.
+
+        Saving it again stores the same workflow; change nodes, parameters and links in between.
+        """
+        stored = client.get(f"/workflows/{id}/")
+        graph = cls(
+            client,
+            title=stored.get("title", "Title"),
+            description=stored.get("description", ""),
+            parameters=[WorkflowParameter.from_document(doc) for doc in stored.get("parameters") or []],
+            id=id,
+        )
+        docs = stored.get("nodes") or []
+        nodes: dict[str, NodeInstance] = {}
+        for doc in docs:
+            node = Node(client, id=doc.get("original_node_id"), document=doc)(
+                title=doc.get("title"), description=doc.get("description"), x=doc.get("x", 0), y=doc.get("y", 0)
+            )
+            node.id = doc["_id"]
+            nodes[node.id] = node
+            for parameter in doc.get("parameters", []):
+                found = graph.parameters.get(parameter.get("reference") or "")
+                if found is not None and found.parameter_type == parameter["parameter_type"]:
+                    node.params[parameter["name"]] = found
+        for doc in docs:
+            for port in doc.get("inputs", []):
+                for value in port.get("values", []):
+                    if value.get("node_id") in nodes:
+                        nodes[doc["_id"]].inputs.setdefault(port["name"], []).append(
+                            Output(nodes[value["node_id"]], value["output_id"])
+                        )
+        graph.targets = list(nodes.values())
+        return graph
+
+    def _declare(self, parameter: WorkflowParameter) -> WorkflowParameter:
+        if not isinstance(parameter, WorkflowParameter):
+            raise TypeError(f"workflow parameters are WorkflowParameter objects, got {parameter!r}")
+        if parameter.name in self.parameters and self.parameters[parameter.name] is not parameter:
+            raise ValueError(f"the workflow already has a parameter named {parameter.name!r}")
+        self.parameters[parameter.name] = parameter
+        return parameter
+
+    def parameter(
+        self,
+        name: str,
+        parameter_type: str = "str",
+        value: Any = None,
+        *,
+        alias: str | None = WorkflowParameter._NO_ALIAS,
+    ) -> WorkflowParameter:
+        """Declare the workflow parameter ``name`` of ``parameter_type`` (``str``, ``int``, ``float``,
+        ``bool``, ``text``, ``enum``, ``list_str``, ``list_int``, ``code``, ``color``) holding
+        ``value`` (None: the type's empty value); returns it, to link node parameters to."""
+        return self._declare(WorkflowParameter(name, parameter_type, value, alias=alias))
+
+    def link_parameter(self, node: NodeInstance, name: str, parameter: WorkflowParameter | str) -> None:
+        """Make parameter ``name`` of ``node`` take its value from the workflow parameter ``parameter`` (or name)."""
+        if isinstance(parameter, str):
+            if parameter not in self.parameters:
+                known = ", ".join(self.parameters) or "none"
+                raise KeyError(f"the workflow has no parameter {parameter!r}; it has {known}")
+            parameter = self.parameters[parameter]
+        node.params[name] = parameter
+
+    def unlink_parameter(self, node: NodeInstance, name: str) -> None:
+        """Make parameter ``name`` of ``node`` keep the value it has, whatever the workflow parameters hold."""
+        linked = node.params.get(node.params._name(name))
+        if isinstance(linked, WorkflowParameter):
+            node.params[name] = copy.deepcopy(linked.value)
 
     def nodes(self) -> list[NodeInstance]:
         """Every node the targets need, each once, parents before children."""
@@ -203,8 +501,30 @@ class Graph:
             visit(target, ())
         return ordered
 
+    def workflow_parameters(self, nodes: Sequence[NodeInstance] | None = None) -> list[WorkflowParameter]:
+        """The declared parameters, then those the nodes link to without their being declared.
+
+        Raises ``ValueError`` naming the node and its parameter when two different workflow
+        parameters have the same name.
+        """
+        found = dict(self.parameters)
+        for node in self.nodes() if nodes is None else nodes:
+            for name, linked in node.references().items():
+                if found.setdefault(linked.name, linked) is not linked:
+                    raise ValueError(
+                        f"parameter {name!r} of {node.title!r} is linked to a workflow parameter {linked.name!r} "
+                        "other than the workflow's own of that name"
+                    )
+        return list(found.values())
+
     def document(self) -> dict[str, Any]:
-        return {"title": self.title, "description": self.description, "nodes": [n.to_document() for n in self.nodes()]}
+        nodes = self.nodes()
+        return {
+            "title": self.title,
+            "description": self.description,
+            "parameters": [parameter.to_document() for parameter in self.workflow_parameters(nodes)],
+            "nodes": [n.to_document() for n in nodes],
+        }
 
     def save(self) -> Graph:
         """Store the workflow (created the first time, replaced after)."""
@@ -214,11 +534,40 @@ class Graph:
             self.client.put(f"/workflows/{self.id}/", self.document())
         return self
 
-    def run(self) -> Graph:
-        """Save, then start a run of the workflow."""
+    def run(self, parameters: Mapping[str, Any] | None = None) -> Graph:
+        """Save, then start a run of the workflow.
+
+        ``parameters`` (name → value) override workflow parameters for this run only; an enum
+        takes the name of one of its choices, code its text. An unknown name or a value that does
+        not fit raises ``ValueError`` naming it, and nothing is saved or started.
+        """
+        overrides = self._overrides(parameters or {})
         self.save()
-        self.run_id = self.client.post(f"/workflows/{self.id}/run/")["run_id"]
+        self.run_id = self.client.post(f"/workflows/{self.id}/run/", {"parameters": overrides} if overrides else None)[
+            "run_id"
+        ]
         return self
+
+    def _overrides(self, parameters: Mapping[str, Any]) -> dict[str, Any]:
+        declared = {parameter.name: parameter for parameter in self.workflow_parameters()}
+        unknown = sorted(set(parameters) - set(declared))
+        if unknown:
+            known = ", ".join(declared) or "none"
+            raise ValueError(f"unknown workflow parameter(s) {', '.join(map(repr, unknown))}; the workflow has {known}")
+        overrides = {}
+        for name, value in parameters.items():
+            parameter = declared[name]
+            if value is None:
+                raise ValueError(
+                    f"workflow parameter {name!r}: give a value of type {parameter.parameter_type}, not None"
+                )
+            choices = parameter.value["values"] if parameter.parameter_type == "enum" else None
+            if parameter.parameter_type == "code" and isinstance(value, str):
+                value = {**parameter.value, "value": value}
+            overrides[name] = parameter_value(
+                parameter.parameter_type, value, where=f"workflow parameter {name!r}", choices=choices
+            )
+        return overrides
 
     approve = run  # the seed's name
 

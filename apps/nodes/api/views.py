@@ -223,7 +223,9 @@ class WorkflowViewSet(_NodeViewSet):
     def generate_code(self, request: Request, pk: str | None = None) -> Response:
         """Python code that recreates the workflow with the platform's Python API (the ``plynx`` package)."""
         workflow = self.get_object()
-        code = workflow_code(title=workflow.title, description=workflow.description, docs=workflow.nodes)
+        code = workflow_code(
+            title=workflow.title, description=workflow.description, docs=workflow.nodes, parameters=workflow.parameters
+        )
         return Response({"code": code})
 
     @extend_schema(request=None, responses={200: UpgradeResultSerializer})
