@@ -37,26 +37,18 @@ def bash(node_id: str, title: str, cmd: str, **extra: Any) -> dict[str, Any]:
     }
 
 
+def join(node_id: str, title: str, **extra: Any) -> dict[str, Any]:
+    """A node joining the outputs of the nodes IDS[0] and IDS[1]."""
+    joined = {"name": "in", "file_types": ["file"], "min_count": 1, "max_count": -1}
+    joined["values"] = [{"node_id": IDS[0], "output_id": "out"}, {"node_id": IDS[1], "output_id": "out"}]
+    return bash(node_id, title, "cat {{ inputs.in | join(' ') }} > {{ outputs.out }}", inputs=[joined], **extra)
+
+
 def workflow(author: Any) -> Node:
     operation = NodeFactory(kind="bash_jinja2", title="Seq", author=author, node_status="READY")
     nodes = [
         # Deliberately not in topological order, with an inline-edited node and a two-way join.
-        bash(
-            IDS[2],
-            "join",
-            "cat {{ inputs.in | join(' ') }} > {{ outputs.out }}",
-            inputs=[
-                {
-                    "name": "in",
-                    "file_types": ["file"],
-                    "values": [{"node_id": IDS[0], "output_id": "out"}, {"node_id": IDS[1], "output_id": "out"}],
-                    "min_count": 1,
-                    "max_count": -1,
-                }
-            ],
-            x=400,
-            y=50,
-        ),
+        join(IDS[2], "join", x=400, y=50),
         bash(
             IDS[0],
             "seq 'one'",
@@ -93,22 +85,7 @@ def workflow_with_parameters(author: Any) -> Node:
     second["parameters"][1]["reference"] = "count"
     second["parameters"][0]["reference"] = "script"
     second["parameters"][0]["value"] = parameters[3]["value"]
-    third = bash(
-        IDS[2],
-        "count",  # the title of a node named like a workflow parameter
-        "cat {{ inputs.in | join(' ') }} > {{ outputs.out }}",
-        inputs=[
-            {
-                "name": "in",
-                "file_types": ["file"],
-                "values": [{"node_id": IDS[0], "output_id": "out"}, {"node_id": IDS[1], "output_id": "out"}],
-                "min_count": 1,
-                "max_count": -1,
-            }
-        ],
-        n=7,
-        x=400,
-    )
+    third = join(IDS[2], "count", n=7, x=400)  # the title of a node named like a workflow parameter
     return NodeFactory(
         kind="workflow", title="parametrised", author=author, parameters=parameters, nodes=[first, second, third]
     )
