@@ -13,6 +13,7 @@ import {
   expect,
   getJson,
   openOutput,
+  pageErrors,
   port,
   runStatuses,
   screenshot,
@@ -36,11 +37,17 @@ interface NodeDoc {
 }
 
 let page: Page;
+let errors: string[] = [];
 let workflowId = "";
 let runId = "";
 
 test.beforeAll(async ({ browser }) => {
   page = await browser.newPage();
+  errors = pageErrors(page);
+});
+
+test.afterEach(() => {
+  expect(errors, "uncaught exceptions in the page").toEqual([]);
 });
 
 test.afterAll(async () => {

@@ -29,13 +29,28 @@ export async function apiAs(user: keyof Seeded["users"]): Promise<APIRequestCont
   });
 }
 
-/** The specs' `test`, with `api`: the v1 API as the user the suite logs in as (alice). */
+/** Collect the page's uncaught exceptions (a page that throws fails its test, whatever it shows). */
+export function pageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(`${error.name}: ${error.message}`));
+  return errors;
+}
+
+/**
+ * The specs' `test`: `api` is the v1 API as the user the suite logs in as (alice), and `page`
+ * fails the test when the app throws an uncaught exception.
+ */
 export const test = base.extend<{ api: APIRequestContext }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a fixture needs from this pattern
   api: async ({}, provide) => {
     const api = await apiAs("alice");
     await provide(api);
     await api.dispose();
+  },
+  page: async ({ page }, provide) => {
+    const errors = pageErrors(page);
+    await provide(page);
+    expect(errors, "uncaught exceptions in the page").toEqual([]);
   },
 });
 
