@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
+from django.conf import settings
 from django.core.files.storage import storages
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -19,6 +21,7 @@ from django.utils import timezone
 
 from apps.graphs.choices import GraphRunningStatus, NodeRunningStatus
 from apps.graphs.models import NodeCache, Run
+from apps.graphs.services import run_create
 from apps.nodes.choices import NodeStatus
 from apps.nodes.documents import validate_inputs, validate_logs, validate_outputs, validate_sub_nodes
 from apps.resources import gc
@@ -26,7 +29,9 @@ from apps.resources.gc import CollectResult, artifacts_collect
 from apps.resources.models import Resource
 from apps.resources.services import resource_create_from_stream, resource_store_path, resources_record
 from apps.resources.storage import blob_exists, blob_put_stream, live_log_key, live_put_path
-from tests.factories import NodeCacheFactory, NodeFactory, NodeRunFactory, RunFactory
+from tests.factories import NodeCacheFactory, NodeFactory, NodeRunFactory, RunFactory, UserFactory
+from tests.graphs.workflows import bash, file_node, inp, link, out, python, wait_for_run, workflow
+from tests.live import live_environment, worker
 from tests.resources.conftest import S3_BUCKET, S3_LOCATION, s3_client, stored_keys
 
 pytestmark = pytest.mark.django_db
@@ -470,3 +475,66 @@ def test_the_command_refuses_a_storage_it_cannot_list(settings: Any, local_stora
     reset_storages()
     with pytest.raises(CommandError, match="cannot collect artifacts in a storage of class InMemoryStorage"):
         _gc()
+
+
+# ---------------------------------------------------------------------------------------------
+# On what real workers write.
+
+
+@pytest.fixture
+def live_env(local_storage: Path, transactional_db: None) -> dict[str, str]:
+    """Real workers share this test's database and artifact directory, on an empty broker database."""
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    client.flushdb()
+    client.close()
+    return live_environment(local_storage)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_what_a_real_run_stores_is_kept_until_the_run_and_its_cache_entries_go(
+    live_env: dict[str, str], local_storage: Path, tmp_path: Path
+) -> None:
+    author = UserFactory()
+    source = resource_create_from_stream(stream=io.BytesIO(b"3\n4\n"), file_type="file", author=author)
+    data = file_node(source.pk, title="data")
+    total = python(
+        "total",
+        "n = sum(int(x) for x in open(inputs['in']))\nprint('summed')\nopen(outputs['out'], 'w').write(str(n))",
+        inputs=[inp("in", link(data, "out"))],
+        outputs=[out("out", "int")],
+    )
+    label = bash(
+        "label",
+        "echo total={{ inputs.n }} > {{ outputs.out }}",
+        inputs=[inp("n", link(total, "out"), types=("int",))],
+        outputs=[out("out")],
+    )
+    flow = workflow(author, data, total, label)
+    with worker(live_env, tmp_path):
+        run = wait_for_run(run_create(workflow=flow, author=author))
+    assert run.status == GraphRunningStatus.SUCCESS
+    produced = set(Resource.objects.exclude(pk=source.pk).values_list("pk", flat=True))
+    outputs = {pk for row in run.node_runs.all() for pk in row.outputs.values()} - {source.pk}
+    logs = {pk for row in run.node_runs.all() for pk in row.logs.values()}
+    assert len(outputs) == 2
+    assert logs
+    assert produced == outputs | logs
+    assert NodeCache.objects.count() == 2
+
+    # Everything the run stored is referenced by its node runs, its cache entries or the workflow.
+    assert _figures(_later()) == (0, 0, 0, 0, 0)
+    call_command("cache", "clean", "--yes", stdout=io.StringIO())
+    assert _figures(_later()) == (0, 0, 0, 0, 0)
+
+    # A workflow keeps one of the run's outputs as a file of its own.
+    kept = Resource.objects.get(pk=run.node_runs.get(title="total").outputs["out"])
+    NodeFactory(kind="file", outputs=_output(kept.pk), node_status=NodeStatus.READY)
+    Run.objects.filter(pk=run.pk).delete()
+    # What goes: each row the run stored except the kept one, and each blob only those rows used.
+    gone = Resource.objects.filter(pk__in=produced - {kept.pk})
+    blobs = dict(gone.exclude(sha256__in=[source.sha256, kept.sha256]).values_list("sha256", "size"))
+    expected = (len(produced) - 1, len(blobs), sum(blobs.values()), 0, 0)
+    result = _later()
+    assert _figures(result) == expected
+    assert set(Resource.objects.values_list("pk", flat=True)) == {source.pk, kept.pk}
+    assert sorted(stored_keys("local")) == sorted({source.storage_key, kept.storage_key})
