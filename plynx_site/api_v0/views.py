@@ -25,15 +25,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from apps.graphs import engine
 from apps.graphs.choices import GraphRunningStatus
 from apps.graphs.models import Run
 from apps.graphs.services import (
     RunValidationFailed,
     graph_validate,
+    parameter_reference_messages,
     run_cancel,
     run_create,
     workflow_parameters_parse,
 )
+from apps.graphs.services.run_parameters import parameter_reference_problems
 from apps.nodes import graph_edits
 from apps.nodes.choices import NodeStatus
 from apps.nodes.codegen import workflow_code
@@ -355,12 +358,56 @@ class _GraphActions:
         except DjangoValidationError as error:
             raise ValidationError(_messages(error)) from None
 
+    def _parameters(self) -> list[Any]:
+        try:
+            return workflow_parameters_parse(self.workflow.parameters)
+        except DjangoValidationError as broken:
+            raise ValidationError(_messages(broken)) from None
+
+    def _check_references(self, docs: list[Any]) -> None:
+        """Refuse node parameters referring to a workflow parameter that is missing or of another type (as v1 does)."""
+        parameters = self._parameters()
+        messages = parameter_reference_messages(docs=docs, parameters=parameters)
+        if not messages:
+            return
+        by_name = {parameter.name: parameter for parameter in parameters}
+        nodes = []
+        for doc in docs:
+            problems = parameter_reference_problems(doc=doc, parameters=by_name)
+            if problems:
+                nodes.append(
+                    engine.ValidationError(
+                        engine.ValidationTarget.NODE,
+                        doc.id,
+                        engine.ValidationCode.IN_DEPENDENTS,
+                        children=tuple(problems),
+                        message=f"{doc.title!r} has {len(problems)} problem(s)",
+                    )
+                )
+        error = engine.ValidationError(
+            engine.ValidationTarget.GRAPH,
+            self.workflow.id,
+            engine.ValidationCode.IN_DEPENDENTS,
+            children=tuple(nodes),
+            message=f"the workflow has {len(messages)} problem(s)",
+        )
+        raise _ActionFailed(
+            envelope(
+                f"Graph `{self.workflow.id}` was not saved: {'; '.join(messages)}",
+                status=VALIDATION_FAILED,
+                validation_error=error.to_dict(),
+                graph=graph_v0(self.workflow, user=self.user, saved=self.saved),
+            )
+        )
+
     def do_save(self) -> None:
         if self.saved and not can_modify(self.user, author_id=self.workflow.author_id, workflow=True):
             raise PermissionDenied("This graph is read-only for you.")
         if not self.saved and not can_create(self.user, workflow=True):
             raise PermissionDenied("You may not create workflows.")
-        self.workflow.nodes = dump_list(self._docs())
+        docs = self._docs()
+        self._check_references(docs)
+        self.workflow.nodes = dump_list(docs)
         try:
             self.workflow.full_clean(validate_unique=False)
         except DjangoValidationError as error:
@@ -369,11 +416,7 @@ class _GraphActions:
         self.saved = True
 
     def do_validate(self) -> None:
-        try:
-            parameters = workflow_parameters_parse(self.workflow.parameters)
-        except DjangoValidationError as broken:
-            raise ValidationError(_messages(broken)) from None
-        _, error = graph_validate(docs=self._docs(), graph_id=self.workflow.id, parameters=parameters)
+        _, error = graph_validate(docs=self._docs(), graph_id=self.workflow.id, parameters=self._parameters())
         if error is not None:
             raise _ActionFailed(
                 envelope(
