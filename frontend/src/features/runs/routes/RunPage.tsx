@@ -1,6 +1,7 @@
 import "../runs.css";
 
-import { useCallback, useEffect, useMemo, useRef } from "react";
+import { Panel } from "@xyflow/react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from "react";
 import { useParams, useSearchParams } from "react-router-dom";
 
 import { ErrorMessage } from "@/components/ErrorMessage";
@@ -19,6 +20,8 @@ const NO_SELECTION: readonly string[] = [];
 const NO_DOCS: NodeDoc[] = [];
 // A small graph is shown at its natural size, not blown up to fill the canvas.
 const FIT_VIEW = { maxZoom: 1, padding: 0.15 };
+// Up to this many nodes, the whole graph is kept in view when the canvas changes size.
+const REFIT_MAX_NODES = 60;
 
 /** Pan (at the same zoom) so that the node is wholly in sight, if it is not. */
 function revealNode(instance: CanvasInstance | null, nodeId: string): void {
@@ -72,14 +75,36 @@ export function RunPage() {
     },
     [setSearchParams],
   );
-  // The selected node stays in sight when the details panel opens beside it (or when it was
-  // chosen from the list of failed nodes or from the address).
+  // What is selected stays in sight. The details panel narrows the canvas when it opens (and
+  // widens it when it closes): a small graph is fitted to the new size again, so all of it stays
+  // on screen; in a large one the view moves only to bring the selected node into sight.
   const flow = useRef<CanvasInstance | null>(null);
+  const canvasBox = useRef<HTMLDivElement>(null);
+  const small = docs.length <= REFIT_MAX_NODES;
+  const latest = useRef({ small, selectedId });
+  useLayoutEffect(() => {
+    latest.current = { small, selectedId };
+  }, [small, selectedId]);
   useEffect(() => {
-    if (!selectedId) return;
+    if (!selectedId || small) return;
     const frame = requestAnimationFrame(() => revealNode(flow.current, selectedId));
     return () => cancelAnimationFrame(frame);
-  }, [selectedId, docs]);
+  }, [selectedId, small, docs]);
+  const hasCanvas = docs.length > 0;
+  useEffect(() => {
+    const box = canvasBox.current;
+    if (!box || !hasCanvas) return;
+    let width = box.clientWidth;
+    const observer = new ResizeObserver(() => {
+      if (box.clientWidth === width) return;
+      width = box.clientWidth;
+      const { small: fits, selectedId: selected } = latest.current;
+      if (fits) void flow.current?.fitView(FIT_VIEW);
+      else if (selected) revealNode(flow.current, selected);
+    });
+    observer.observe(box);
+    return () => observer.disconnect();
+  }, [hasCanvas]);
 
   const onSelectionChange = useCallback((ids: string[]) => select(ids.length === 1 ? ids[0]! : null), [select]);
 
@@ -131,7 +156,7 @@ export function RunPage() {
         <Loading label="Loading the graph" />
       ) : (
         <div className="run-body">
-          <div className="canvas">
+          <div className="canvas" ref={canvasBox}>
             {docs.length === 0 ? (
               <p className="empty">This run has no nodes.</p>
             ) : (
@@ -144,10 +169,16 @@ export function RunPage() {
                 onInit={(instance) => {
                   flow.current = instance;
                   void instance.fitView(FIT_VIEW).then(() => {
-                    if (selectedId) revealNode(flow.current, selectedId);
+                    if (selectedId && !small) revealNode(flow.current, selectedId);
                   });
                 }}
-              />
+              >
+                <Panel position="top-left">
+                  <button type="button" className="canvas-fit" onClick={() => void flow.current?.fitView({ ...FIT_VIEW, duration: 300 })}>
+                    Fit view
+                  </button>
+                </Panel>
+              </GraphCanvas>
             )}
           </div>
           {selectedNode && (
