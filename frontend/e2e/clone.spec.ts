@@ -29,7 +29,9 @@ test("clone a read-only workflow and change one parameter", async ({ page, api }
 
   await canvasNode(page, GREETING).click();
   await page.getByRole("complementary", { name: "Properties" }).getByLabel("count", { exact: true }).fill("5");
-  await page.getByRole("button", { name: "Save" }).click();
+  // Ctrl+S saves, even from the field just edited.
+  await expect(page.getByText("Unsaved changes")).toBeVisible();
+  await page.keyboard.press("Control+s");
   await expect(page.getByText("Unsaved changes")).toBeHidden();
 
   const copy = await getJson<Workflow>(api, `workflows/${copyId}/`);

@@ -114,8 +114,18 @@ test("undo and redo a change", async () => {
   await expect(edges(page)).toHaveCount(1);
   await expect(allCanvasNodes(page)).toHaveCount(3);
   await canvasNode(page, GREETING).click();
-  await expect(properties().getByLabel("greeting", { exact: true })).toHaveValue("hello from the browser");
+  await expect(greeting).toHaveValue("hello from the browser");
   await expect(properties().getByLabel("count", { exact: true })).toHaveValue("2");
+
+  // From the keyboard, the focus on the canvas (not in a field): Ctrl+Z, Ctrl+Shift+Z, Ctrl+Y.
+  await page.keyboard.press("Control+z");
+  await expect(greeting).toHaveValue("hello world");
+  await page.keyboard.press("Control+Shift+z");
+  await expect(greeting).toHaveValue("hello from the browser");
+  await page.keyboard.press("Control+z");
+  await expect(greeting).toHaveValue("hello world");
+  await page.keyboard.press("Control+y");
+  await expect(greeting).toHaveValue("hello from the browser");
 });
 
 test("auto layout arranges the nodes without overlaps", async () => {
