@@ -8,7 +8,7 @@ A mark and sweep, safe to run while workers run:
    ``BATCH_SIZE``; only the set of ids stays in memory.
 2. **Sweep rows.** A Resource row that is unreferenced and older than the grace period is
    deleted. Before each batch is deleted, the rows written since the mark began are marked again,
-   so a workflow saved or a run started meanwhile keeps what it names.
+   so a workflow saved, a run started or a node cached meanwhile keeps what it names.
 3. **Sweep blobs.** A blob no remaining row uses, written (or written again: storage touches a
    blob it reuses) before the grace period, is deleted. In local storage it is first renamed
    aside, then checked again (its time, its rows) and put back if a writer got to it meanwhile;
@@ -40,7 +40,7 @@ from django.utils import timezone
 from storages.backends.s3 import S3Storage
 from storages.utils import safe_join
 
-from apps.graphs.choices import GRAPH_FINISHED_STATUSES, NodeRunningStatus
+from apps.graphs.choices import GRAPH_FINISHED_STATUSES, GraphRunningStatus, NodeRunningStatus
 from apps.graphs.models import NodeCache, NodeRun, Run
 from apps.nodes.models import Node
 from apps.resources.models import Resource
@@ -115,13 +115,23 @@ def _map_ids(value: Any, found: set[str]) -> None:
 
 @dataclass(frozen=True)
 class Reference:
-    """A model whose rows name resources: which JSON fields, and how each names them."""
+    """A model whose rows name resources: which JSON fields, how each names them, and which rows
+    may name a resource they did not name when the mark began (``written_since``)."""
 
     name: str
-    queryset: Callable[[], models.QuerySet[Any]]
+    rows: Callable[[], models.QuerySet[Any]]
+    written_since: Callable[[datetime], models.QuerySet[Any]]
     fields: tuple[tuple[str, Callable[[Any, set[str]], None]], ...]
 
 
+# What is marked again before each delete must be cheap (it runs once per batch) and complete:
+# - operations and workflows change in place, so every one saved since (Node is the smallest of
+#   these tables; updated_at has no index, and the scan reads no JSON that is not returned);
+# - a node run can name a resource first only when its run is created (its frozen document comes
+#   from a workflow or an earlier run, which name it too); later it records resolved inputs (its
+#   parents' outputs or its document's resources), its outputs and logs (new resources, or those
+#   of a cache entry): nothing that was not named already or is not young;
+# - a cache entry names what its node run named, and changes no more once stored.
 REFERENCES: tuple[Reference, ...] = (
     # Node's default manager: operations and workflows alike, in every status and version. Parameters
     # hold typed values, never resources; a run's frozen graph is its node runs' ``spec`` (Run.graph
@@ -129,6 +139,7 @@ REFERENCES: tuple[Reference, ...] = (
     Reference(
         "node",
         lambda: Node.objects.all(),
+        lambda since: Node.objects.filter(updated_at__gte=since),
         (
             ("inputs", _document_ids),
             ("outputs", _document_ids),
@@ -139,12 +150,17 @@ REFERENCES: tuple[Reference, ...] = (
     Reference(
         "node_run",
         lambda: NodeRun.objects.all(),
+        # Every status spelled out, so that the (status, created_at) index serves the query.
+        lambda since: NodeRun.objects.filter(
+            run__in=Run.objects.filter(status__in=GraphRunningStatus.values, created_at__gte=since).values("pk")
+        ),
         (("spec", _document_ids), ("inputs_resolved", _document_ids), ("outputs", _map_ids), ("logs", _map_ids)),
     ),
     # A removed entry no longer answers for a node (its artifacts were found missing).
     Reference(
         "node_cache",
         lambda: NodeCache.objects.filter(removed=False),
+        lambda since: NodeCache.objects.filter(removed=False, created_at__gte=since),
         (("outputs", _map_ids), ("logs", _map_ids)),
     ),
 )
@@ -166,12 +182,11 @@ def _batched_rows(queryset: models.QuerySet[Any], fields: list[str]) -> Iterator
 
 
 def resources_referenced(*, since: datetime | None = None, into: set[str] | None = None) -> set[str]:
-    """The ids of every resource some row refers to (only rows updated at or after ``since``)."""
+    """The ids of every resource some row refers to; with ``since``, only in the rows that may have
+    come to name another one since then (see ``REFERENCES``)."""
     found = set() if into is None else into
     for reference in REFERENCES:
-        queryset = reference.queryset()
-        if since is not None:
-            queryset = queryset.filter(updated_at__gte=since)
+        queryset = reference.rows() if since is None else reference.written_since(since)
         names = [name for name, _ in reference.fields]
         for values in _batched_rows(queryset, names):
             for (_, extract), value in zip(reference.fields, values, strict=True):

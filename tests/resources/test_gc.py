@@ -264,28 +264,46 @@ def test_the_work_is_done_in_batches(local_storage: Path, monkeypatch: pytest.Mo
 # Safety while workers and users keep working.
 
 
+def _save_workflow(rid: str) -> None:
+    NodeFactory(kind="workflow", nodes=[_sub_node("e" * 24, inputs=_input(rid))])
+
+
+def _start_run(rid: str) -> None:
+    # A run started from the frozen documents of an earlier run, not from a stored workflow.
+    NodeRunFactory(spec=_sub_node("f" * 24, kind="file", outputs=_output(rid)))
+
+
+def _store_cache_entry(rid: str) -> None:
+    NodeCacheFactory(outputs={"out": rid})
+
+
+CONCURRENT_WRITES = {"workflow-saved": _save_workflow, "run-started": _start_run, "cache-entry": _store_cache_entry}
+
+
+@pytest.mark.parametrize("write", CONCURRENT_WRITES.values(), ids=CONCURRENT_WRITES.keys())
 def test_a_resource_referenced_during_the_collection_survives(
-    local_storage: Path, monkeypatch: pytest.MonkeyPatch
+    local_storage: Path, monkeypatch: pytest.MonkeyPatch, write: Callable[[str], None]
 ) -> None:
-    resource = _resource()
+    resource, unused = _resource(), _resource()
     real_mark = gc.resources_referenced
     calls = []
 
-    def mark_then_save_a_workflow(**options: Any) -> set[str]:
+    def mark_then_write(**options: Any) -> set[str]:
         found = real_mark(**options)
         if not calls:
-            # A user saves a workflow naming the resource right after the full mark.
-            NodeFactory(kind="workflow", nodes=[_sub_node("e" * 24, inputs=_input(resource.pk))])
+            # Someone names the resource right after the full mark.
+            write(resource.pk)
         calls.append(options.get("since"))
         return found
 
-    monkeypatch.setattr(gc, "resources_referenced", mark_then_save_a_workflow)
+    monkeypatch.setattr(gc, "resources_referenced", mark_then_write)
     result = _later()
     assert _alive(resource) == (True, True)
-    # The full mark, then the mark of what changed since, before the delete.
+    assert _alive(unused) == (False, False)
+    # The full mark, then the mark of what was written since, before the delete.
     assert calls[0] is None
     assert calls[1] is not None
-    assert result.rows == 0
+    assert result.rows == 1
 
 
 def test_a_reused_old_blob_is_spared_until_its_new_row_is_recorded(local_storage: Path) -> None:
