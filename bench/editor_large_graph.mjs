@@ -115,7 +115,7 @@ async function largeWorkflow() {
  * (React Flow keeps a node hidden until it has measured it), the long tasks, and frame times.
  */
 function instrument(positions) {
-  const bench = { frames: [], longTaskEnds: [], busyMs: 0, drawnAt: null, rendered: 0, expected: 0 };
+  const bench = { frames: [], longTaskEnds: [], busyMs: 0, firstAt: null, drawnAt: null, rendered: 0, expected: 0 };
   window.__bench = bench;
   try {
     new PerformanceObserver((list) => {
@@ -155,6 +155,7 @@ function instrument(positions) {
     if (bench.drawnAt === null) {
       const nodes = document.querySelectorAll(".react-flow__node");
       const ready = nodes.length > 0 && [...nodes].every((node) => node.style.visibility !== "hidden");
+      if (ready && bench.firstAt === null) bench.firstAt = time;
       const expected = ready ? inView() : null;
       const transform = document.querySelector(".react-flow__viewport")?.style.transform ?? null;
       if (expected !== null && nodes.length >= expected) {
@@ -188,7 +189,13 @@ async function openOnce(page, url) {
   );
   return page.evaluate(() => {
     const bench = window.__bench;
+    // When the workflow's JSON had arrived (the app's request of it, from the resource timings).
+    const document = performance
+      .getEntriesByType("resource")
+      .find((entry) => /\/api\/v1\/workflows\/[0-9a-f]{24}\/$/.test(new URL(entry.name).pathname));
     return {
+      loadedMs: document ? document.responseEnd : NaN,
+      firstMs: bench.firstAt,
       drawnMs: bench.drawnAt,
       // The main thread's last long task (loading, laying out, drawing) ended here.
       interactiveMs: Math.max(bench.drawnAt, ...bench.longTaskEnds),
@@ -274,7 +281,8 @@ try {
     const result = await openOnce(page, `/workflows/${workflow.id}`);
     opens.push(result);
     console.log(
-      `open ${index + 1}: nodes in view drawn at ${ms(result.drawnMs)}, interactive at ${ms(result.interactiveMs)} ` +
+      `open ${index + 1}: workflow received at ${ms(result.loadedMs)}, first nodes shown at ${ms(result.firstMs)}, ` +
+        `all in view drawn at ${ms(result.drawnMs)}, interactive at ${ms(result.interactiveMs)} ` +
         `(${result.rendered} node elements for ${result.expected} in view; ${result.longTasks} long tasks, ${ms(result.busyMs)})`,
     );
   }
