@@ -3,13 +3,14 @@ import { Link } from "react-router-dom";
 
 import { ErrorMessage } from "@/components/ErrorMessage";
 import { StatusBadge } from "@/components/StatusBadge";
-import type { NodeDoc } from "@/features/editor/graph/types";
+import { isLink, isResource, type NodeDoc } from "@/features/editor/graph/types";
 import { segment } from "@/lib/api/client";
 import { formatDateTime, formatDuration } from "@/lib/format";
 
 import { isNodeFinished, useNodeAttempts, useRunNode, type NodeRun } from "../api/run";
 import { summarizeParameter } from "../lib/parameters";
 import { LogPane } from "./LogPane";
+import { downloadUrl } from "../api/preview";
 import { OutputPreview } from "./OutputPreview";
 
 function Attempts({ runId, node }: { runId: string; node: NodeRun }) {
@@ -82,6 +83,43 @@ function Outputs({ node }: { node: NodeRun }) {
   );
 }
 
+/** What feeds each input: another node's output (a button that opens it), a stored file or a value. */
+function Inputs({ doc, titleOf, onOpen }: { doc: NodeDoc; titleOf: (id: string) => string; onOpen: (id: string) => void }) {
+  if (doc.inputs.length === 0) return <p className="muted small">No inputs.</p>;
+  return (
+    <dl className="facts">
+      {doc.inputs.map((input) => (
+        <div key={input.name} className="fact">
+          <dt title={input.file_types.join(" | ")}>{input.name}</dt>
+          <dd>
+            {input.values.length === 0 ? (
+              <span className="muted">–</span>
+            ) : (
+              <ul className="input-values">
+                {input.values.map((value, index) => (
+                  <li key={index}>
+                    {isLink(value) ? (
+                      <button type="button" className="link" onClick={() => onOpen(value.node_id)}>
+                        {titleOf(value.node_id)} · {value.output_id}
+                      </button>
+                    ) : isResource(value) ? (
+                      <a href={downloadUrl(value.resource_id)} download>
+                        stored file
+                      </a>
+                    ) : (
+                      <code>{JSON.stringify(value.value)}</code>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 /**
  * The logs of a node: its own, or for a node restored from the cache, those of the node that
  * made the outputs (in the run it ran in).
@@ -105,11 +143,17 @@ export function NodeDetails({
   runId,
   node,
   doc,
+  titleOf,
+  onOpen,
   onClose,
 }: {
   runId: string;
   node: NodeRun;
   doc: NodeDoc | undefined;
+  /** The title of another node of the run. */
+  titleOf: (nodeId: string) => string;
+  /** Open another node of the run (one that feeds this one). */
+  onOpen: (nodeId: string) => void;
   onClose: () => void;
 }) {
   const parameters = doc?.parameters ?? [];
@@ -189,6 +233,9 @@ export function NodeDetails({
 
         <h3>Logs</h3>
         <NodeLogs runId={runId} node={node} />
+
+        <h3>Inputs</h3>
+        {doc === undefined ? <p className="muted small">Loading…</p> : <Inputs doc={doc} titleOf={titleOf} onOpen={onOpen} />}
 
         <h3>Parameters</h3>
         {doc === undefined ? (

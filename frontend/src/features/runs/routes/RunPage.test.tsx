@@ -65,6 +65,11 @@ function serve(run: Partial<RunDetail>, extra: Parameters<typeof server.use> = [
         nodes: [{ ...specs.load, title: "Load data (edited later)" }],
       }),
     ),
+    // The run the restored node's outputs came from.
+    http.get("/api/v1/runs/6a2f00000000000000000001/nodes/load/", () =>
+      HttpResponse.json({ ...nodeRun({ id: "load", status: "SUCCESS", attempt: 1 }), spec: specs.load, downstream: [], inputs_resolved: {}, cache_key_parts: {} }),
+    ),
+    http.get("/api/v1/runs/6a2f00000000000000000001/nodes/load/logs/:name/", () => HttpResponse.json(logChunk())),
     // The canvas shows a thumbnail of the outputs it can.
     http.get("/api/v1/resources/r1/preview/", () => HttpResponse.json({ kind: "text", text: "a,b\n1,2\n", truncated: false })),
     ...runHandlers({
@@ -163,7 +168,11 @@ describe("the run page", () => {
     fireEvent.click(within(log).getByRole("tab", { name: "stderr" }));
     expect(await within(log).findByText("Nothing was written.")).toBeInTheDocument();
 
-    fireEvent.click(within(details).getByRole("button", { name: "Close node details" }));
+    // The input's source opens the node that fed it.
+    fireEvent.click(within(details).getByRole("button", { name: "Load data · out" }));
+    expect(await screen.findByRole("heading", { name: "Load data" })).toBeInTheDocument();
+
+    fireEvent.click(screen.getByRole("button", { name: "Close node details" }));
     expect(screen.queryByRole("complementary", { name: "Node details" })).toBeNull();
   });
 

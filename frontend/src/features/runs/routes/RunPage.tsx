@@ -187,6 +187,8 @@ export function RunPage() {
               runId={runId}
               node={selectedNode}
               doc={docsById.get(selectedNode.id)}
+              titleOf={(id) => docsById.get(id)?.title || id}
+              onOpen={select}
               onClose={() => select(null)}
             />
           )}
