@@ -436,14 +436,11 @@ export function WorkflowEditor({ workflow }: { workflow: Workflow }) {
           )}
         </div>
         <div className="editor-save-state small">
-          {readOnly ? null : dirty ? (
-            <span className="dirty">Unsaved changes</span>
-          ) : (
-            <span className="muted">All changes saved</span>
-          )}
+          {!readOnly &&
+            (dirty ? <span className="dirty">Unsaved changes</span> : <span className="muted">All changes saved</span>)}
           <span className="muted">
-            {" "}
-            · {doc.nodes.length} {doc.nodes.length === 1 ? "node" : "nodes"} · {workflow.author_name}
+            {readOnly ? "" : " · "}
+            {doc.nodes.length} {doc.nodes.length === 1 ? "node" : "nodes"} · {workflow.author_name}
           </span>
         </div>
       </header>
