@@ -38,10 +38,25 @@ interface WireMenu {
 
 // Half a node card: an operation added "at" a point is centred on it.
 const CARD_OFFSET = { x: 110, y: 30 };
-// Pasted copies land down and to the right of their originals, so both stay visible.
-const PASTE_OFFSET = { x: 40, y: 40 };
+// Pasted copies land down and to the right of whatever already sits where they would go.
+const PASTE_STEP = 40;
+// The dangling-wire menu's size, to keep it inside the canvas.
+const MENU_SIZE = { width: 260, height: 220 };
 // Information (not errors) fades after a while; errors stay until the next action.
 const INFO_MS = 4_000;
+
+/**
+ * How far to move pasted nodes: not at all if their places are free (a paste into another
+ * workflow), else one step further for each copy already there (repeated pastes fan out).
+ */
+function pasteOffset(nodes: readonly NodeDoc[], payload: ClipboardPayload): XY {
+  const [first] = payload.nodes;
+  if (!first) return { x: 0, y: 0 };
+  const taken = new Set(nodes.map((node) => `${node.x},${node.y}`));
+  let steps = 0;
+  while (taken.has(`${first.x + steps * PASTE_STEP},${first.y + steps * PASTE_STEP}`)) steps += 1;
+  return { x: steps * PASTE_STEP, y: steps * PASTE_STEP };
+}
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -182,10 +197,7 @@ export function WorkflowEditor({ workflow }: { workflow: Workflow }) {
   const pastePayload = (payload: ClipboardPayload) => {
     if (readOnly) return;
     const nodes = latest.current.doc.nodes;
-    const ids = new Set(nodes.map((node) => node._id));
-    // Copies from this workflow are offset from their originals; from another, they keep their places.
-    const offset = payload.nodes.some((node) => ids.has(node._id)) ? PASTE_OFFSET : { x: 0, y: 0 };
-    const result = pasteNodes(nodes, payload, offset);
+    const result = pasteNodes(nodes, payload, pasteOffset(nodes, payload));
     editNodes(result.nodes);
     setSelection(result.pastedIds);
     setNotice({ kind: "info", text: `Pasted ${result.pastedIds.length} ${result.pastedIds.length === 1 ? "node" : "nodes"}.` });
@@ -322,7 +334,14 @@ export function WorkflowEditor({ workflow }: { workflow: Workflow }) {
         label = `input "${input.name}" (${input.file_types.join(", ")})`;
       }
       const box = canvasBox.current?.getBoundingClientRect();
-      setWireMenu({ drop, wire, label, at: { x: drop.client.x - (box?.left ?? 0), y: drop.client.y - (box?.top ?? 0) } });
+      // Where the wire was dropped, moved in as far as needed to show the whole menu.
+      const x = drop.client.x - (box?.left ?? 0);
+      const y = drop.client.y - (box?.top ?? 0);
+      const at = {
+        x: Math.max(8, Math.min(x, (box?.width ?? Infinity) - MENU_SIZE.width)),
+        y: Math.max(8, Math.min(y, (box?.height ?? Infinity) - MENU_SIZE.height)),
+      };
+      setWireMenu({ drop, wire, label, at });
     },
     [readOnly],
   );

@@ -350,5 +350,13 @@ describe("the workflow editor", () => {
     expect(pasted).toHaveAttribute("aria-label", "Load data");
     expect(pasted.dataset.nodeId).not.toBe(loadNode._id);
     expect(screen.getByRole("status")).toHaveTextContent("Pasted 1 node.");
+    // Beside the original (at 0,0), and a second paste beside the first copy.
+    const place = (element: HTMLElement) => (element.closest(".react-flow__node") as HTMLElement).style.transform;
+    expect(place(pasted)).toBe("translate(40px,40px)");
+    act(() => {
+      document.body.dispatchEvent(pasteEvent);
+    });
+    await waitFor(() => expect(canvasNodes()).toHaveLength(4));
+    expect(place(canvasNodes()[3])).toBe("translate(80px,80px)");
   });
 });
