@@ -194,7 +194,11 @@ const SPEC_CONCURRENCY = 6;
  * its graph even when its workflow is edited or deleted; the documents never change, so they are
  * read once.
  */
-export function useRunSpecs(runId: string, nodeIds: readonly string[] | undefined) {
+export function useRunSpecs(
+  runId: string,
+  nodeIds: readonly string[] | undefined,
+  onProgress?: (read: number, total: number) => void,
+) {
   return useQuery({
     queryKey: [...runDetailKeys.specs(runId), nodeIds?.length ?? 0],
     queryFn: async ({ signal }) => {
@@ -205,6 +209,7 @@ export function useRunSpecs(runId: string, nodeIds: readonly string[] | undefine
         while (next < ids.length) {
           const id = ids[next++]!;
           specs[id] = (await getRunNode(runId, id, signal)).spec;
+          onProgress?.(Object.keys(specs).length, ids.length);
         }
       };
       await Promise.all(Array.from({ length: Math.min(SPEC_CONCURRENCY, ids.length) }, worker));
@@ -245,7 +250,9 @@ export function useRunGraph(run: RunDetail | undefined, nodeIds: readonly string
     Date.parse(saved.updated_at) <= Date.parse(run.created_at) &&
     sameIds(saved.nodes ?? [], nodeIds);
   const decided = workflowId === null || workflow.isError || workflow.isSuccess;
-  const specs = useRunSpecs(runId, decided && !unchanged ? nodeIds : undefined);
+  // A large run read node by node takes a while: say how far it got.
+  const [read, setRead] = useState(0);
+  const specs = useRunSpecs(runId, decided && !unchanged ? nodeIds : undefined, setRead);
 
   const docs = useMemo((): NodeDoc[] | undefined => {
     if (!nodeIds) return undefined;
@@ -258,7 +265,7 @@ export function useRunGraph(run: RunDetail | undefined, nodeIds: readonly string
     return toNodeDocs(frozen as Workflow["nodes"]);
   }, [nodeIds, unchanged, saved, specs.data]);
 
-  return { data: docs, error: specs.error, refetch: specs.refetch };
+  return { data: docs, error: specs.error, refetch: specs.refetch, read, total: nodeIds?.length ?? 0 };
 }
 
 // --- actions -----------------------------------------------------------------------------------

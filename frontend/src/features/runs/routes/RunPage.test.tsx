@@ -1,5 +1,5 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
-import { http, HttpResponse } from "msw";
+import { delay, http, HttpResponse } from "msw";
 import { beforeAll, describe, expect, test } from "vitest";
 
 import { workflowSummary } from "@/testing/data";
@@ -135,6 +135,18 @@ describe("the run page", () => {
     renderApp(`/runs/${RUN_ID}`);
     expect(await nodeElement("load")).toHaveAttribute("aria-label", "Load data");
     expect(screen.queryByText("Load data (edited later)")).toBeNull();
+  });
+
+  test("a graph read node by node says how far it got", async () => {
+    serve({}, [
+      http.get(`/api/v1/runs/${RUN_ID}/nodes/train/`, async () => {
+        await delay(1_500);
+        return HttpResponse.json({ ...nodes()[1]!, spec: specs.train, downstream: [], inputs_resolved: {}, cache_key_parts: {} });
+      }),
+    ]);
+    renderApp(`/runs/${RUN_ID}`);
+    expect(await screen.findByText("Loading the graph (1 of 2 nodes)…", {}, PAGE_LOAD)).toBeInTheDocument();
+    expect(await nodeElement("train")).toHaveAttribute("data-status", "FAILED");
   });
 
   test("clicking a node opens its details: state, attempts, parameters, outputs and log as text", async () => {
