@@ -251,8 +251,11 @@ export function useRunGraph(run: RunDetail | undefined, nodeIds: readonly string
     sameIds(saved.nodes ?? [], nodeIds);
   const decided = workflowId === null || workflow.isError || workflow.isSuccess;
   // A large run read node by node takes a while: say how far it got.
-  const [read, setRead] = useState(0);
-  const specs = useRunSpecs(runId, decided && !unchanged ? nodeIds : undefined, setRead);
+  const [progress, setProgress] = useState({ runId, read: 0 });
+  const read = progress.runId === runId ? progress.read : 0;
+  const specs = useRunSpecs(runId, decided && !unchanged ? nodeIds : undefined, (count) =>
+    setProgress({ runId, read: count }),
+  );
 
   const docs = useMemo((): NodeDoc[] | undefined => {
     if (!nodeIds) return undefined;
