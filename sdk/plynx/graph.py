@@ -126,9 +126,18 @@ class WorkflowParameter:
             )
         self.name = name
         self.parameter_type = parameter_type
-        self.value = parameter_value(parameter_type, value, where=f"workflow parameter {name!r}")
+        self.value = value
         self.alias = name if alias is WorkflowParameter._NO_ALIAS else alias
         self.mutable_type, self.removable, self.publicable = mutable_type, removable, publicable
+
+    @property
+    def value(self) -> Any:
+        return self._value
+
+    @value.setter
+    def value(self, value: Any) -> None:
+        """Checked against the type (``ValueError`` naming the parameter) and kept in the server's form."""
+        self._value = parameter_value(self.parameter_type, value, where=f"workflow parameter {self.name!r}")
 
     def __repr__(self) -> str:
         return f"WorkflowParameter({self.name!r}, {self.parameter_type!r}, {self.value!r})"
@@ -270,6 +279,8 @@ class NodeInstance:
 
     Inputs are linked with ``inputs={name: output or [outputs]}`` and parameters set with
     ``params={name: value}``; as keyword arguments, names with ``-`` or ``.`` are written with ``_``.
+    A ``WorkflowParameter`` as a parameter's value links the parameter to it. After creation,
+    ``node.params.<name> = value`` sets (or links) a parameter.
     """
 
     document: dict[str, Any] = {}

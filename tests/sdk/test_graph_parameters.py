@@ -133,6 +133,14 @@ def test_values_take_the_server_form() -> None:
     assert graph.parameter("empty", "list_int").value == []
 
 
+def test_a_changed_value_is_checked_too() -> None:
+    count = offline().parameter("count", "int", 5)
+    count.value = 8
+    with pytest.raises(ValueError, match="workflow parameter 'count': the value 'eight' does not fit the type int"):
+        count.value = "eight"
+    assert count.value == 8
+
+
 def test_linking_mistakes_name_the_node_and_the_parameter() -> None:
     graph = offline()
     count = graph.parameter("count", "int", 5)
