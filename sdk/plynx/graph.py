@@ -19,7 +19,7 @@ FINISHED = ("SUCCESS", "FAILED", "CANCELED")
 _DOCUMENT_KEYS = ("kind", "title", "description", "inputs", "outputs", "parameters", "logs", "nodes")
 
 
-PARAMETER_TYPES = ("str", "int", "float", "bool", "text", "enum", "list_str", "list_int", "code", "color")
+PARAMETER_TYPES = ("str", "int", "float", "bool", "text", "enum", "list_str", "list_int", "list_node", "code", "color")
 # What the server accepts as a parameter name (``Name`` of the node documents).
 _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}")
 _COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
@@ -48,6 +48,7 @@ _FITS: dict[str, Any] = {
     "color": lambda v: isinstance(v, str) and _COLOR.fullmatch(v) is not None,
     "list_str": lambda v: isinstance(v, list | tuple) and all(isinstance(item, str) for item in v),
     "list_int": lambda v: isinstance(v, list | tuple) and all(_is_int(item) for item in v),
+    "list_node": lambda v: isinstance(v, dict) and set(v) == {"value"} and isinstance(v["value"], list),
 }
 _CANONICAL: dict[str, Any] = {"float": float, "color": str.lower, "list_str": list, "list_int": list}
 _EMPTY: dict[str, Any] = {"str": "", "text": "", "int": 0, "float": 0.0, "bool": False, "color": "#000000"}
@@ -87,7 +88,7 @@ def parameter_value(parameter_type: str, value: Any, *, where: str, choices: Seq
             value = {"values": list(value or []), "index": 0}
         fits = _enum_fits(value)
     elif value is None:
-        return copy.copy(_EMPTY.get(parameter_type, []))
+        return {"value": []} if parameter_type == "list_node" else copy.copy(_EMPTY.get(parameter_type, []))
     else:
         fits = _FITS[parameter_type](value)
         value = _CANONICAL.get(parameter_type, lambda v: v)(value) if fits else value

@@ -133,6 +133,27 @@ def test_values_take_the_server_form() -> None:
     assert graph.parameter("empty", "list_int").value == []
 
 
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"name": "picked", "parameter_type": "list_node", "value": {"value": [{"_id": "6b0000000000000000000001"}]}},
+        {"name": "mode", "parameter_type": "enum", "value": {"values": ["a", "b"], "index": 1}, "mutable_type": True},
+        {"name": "script", "parameter_type": "code", "value": {"value": "ls", "mode": "sh"}, "removable": False},
+    ],
+    ids=["list_node", "enum", "code"],
+)
+def test_a_stored_workflow_parameter_reads_back_as_it_was(document: dict[str, Any]) -> None:
+    stored = {
+        "mutable_type": False,
+        "removable": True,
+        "publicable": False,
+        "widget": {"alias": "Shown"},
+        "reference": None,
+        **document,
+    }
+    assert WorkflowParameter.from_document(stored).to_document() == stored
+
+
 def test_a_changed_value_is_checked_too() -> None:
     count = offline().parameter("count", "int", 5)
     count.value = 8
