@@ -1,6 +1,6 @@
 import type { Edge, ReactFlowInstance } from "@xyflow/react";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from "react";
-import { Link, useBlocker, useNavigate } from "react-router-dom";
+import { useNavigate } from "react-router-dom";
 
 import { useMe } from "@/features/auth/api/me";
 import { useRun, useRunNodes, toNodeStatuses } from "@/features/runs/api/run";
@@ -11,19 +11,22 @@ import type { Workflow } from "@/lib/api/types";
 import { useCatalog } from "../api/catalog";
 import { runWorkflow, useCloneWorkflow, useSaveWorkflow, validateWorkflow } from "../api/workflow";
 import { addNode, connect, copyNodes, newObjectId, parseClipboard, pasteNodes, removeNodes, type ClipboardPayload } from "../graph/edit";
+import { canRedo, canUndo } from "../graph/history";
 import { validateGraph, type DanglingWire, type Problem } from "../graph/rules";
 import type { Connection, NodeDoc, Parameter } from "../graph/types";
 import { PropertiesPanel, WorkflowParametersPanel, applyWorkflowParameters, type NodeLinks } from "../properties";
 import { buildCatalog, compatibleEntries, uniqueEntries, type CatalogEntry } from "../lib/catalog";
 import { toEditorDoc } from "../lib/editor-doc";
 import { layoutNodes } from "../lib/elk-layout";
-import { commandOf, isTextField } from "../lib/keyboard";
 import { serverProblems } from "../lib/server-problems";
+import { useEditorShortcuts } from "../lib/use-editor-shortcuts";
 import { editorReducer, initialEditorState, isEditorDirty } from "../state/editor-state";
-import { canRedo, canUndo } from "../graph/history";
 import { CatalogPanel } from "./CatalogPanel";
 import { DanglingWireMenu } from "./DanglingWireMenu";
+import { EditorHeader } from "./EditorHeader";
+import { EditorToolbar, type EditorBusy } from "./EditorToolbar";
 import { GraphCanvas, type DanglingWireDrop, type XY } from "./GraphCanvas";
+import { LeaveGuard } from "./LeaveGuard";
 import type { OperationFlowNode } from "./OperationNode";
 import { ProblemsPanel } from "./ProblemsPanel";
 
@@ -92,7 +95,7 @@ export function WorkflowEditor({ workflow }: { workflow: Workflow }) {
   const [autoRunChoice, setAutoRun] = useState<boolean | null>(null);
   const autoRun = autoRunChoice ?? me.data?.settings.auto_run ?? false;
   const [liveRunId, setLiveRunId] = useState<string | null>(null);
-  const [busy, setBusy] = useState<"saving" | "running" | "layout" | "cloning" | null>(null);
+  const [busy, setBusy] = useState<EditorBusy>(null);
 
   const flow = useRef<ReactFlowInstance<OperationFlowNode, Edge> | null>(null);
   const canvasBox = useRef<HTMLDivElement>(null);
@@ -364,155 +367,50 @@ export function WorkflowEditor({ workflow }: { workflow: Workflow }) {
   };
   const wireChoices = useMemo(() => (wireMenu ? compatibleEntries(entries, wireMenu.wire) : []), [wireMenu, entries]);
 
-  // ----- keyboard and clipboard events -----
-  const handlers = useRef({ save, undo: () => dispatch({ type: "undo" }), redo: () => dispatch({ type: "redo" }), copyPayload, pastePayload });
-  useLayoutEffect(() => {
-    handlers.current = { save, undo: () => dispatch({ type: "undo" }), redo: () => dispatch({ type: "redo" }), copyPayload, pastePayload };
+  useEditorShortcuts({
+    save: () => void save(),
+    undo: () => dispatch({ type: "undo" }),
+    redo: () => dispatch({ type: "redo" }),
+    copy: copyPayload,
+    paste: pastePayload,
   });
-  useEffect(() => {
-    const onKeyDown = (event: KeyboardEvent) => {
-      const command = commandOf(event);
-      if (!command) return;
-      event.preventDefault();
-      if (command === "save") void handlers.current.save();
-      else if (command === "undo") handlers.current.undo();
-      else handlers.current.redo();
-    };
-    const onCopy = (event: ClipboardEvent) => {
-      if (isTextField(event.target) || window.getSelection()?.toString()) return;
-      const payload = handlers.current.copyPayload();
-      if (!payload || !event.clipboardData) return;
-      event.clipboardData.setData("text/plain", JSON.stringify(payload));
-      event.preventDefault();
-    };
-    const onPaste = (event: ClipboardEvent) => {
-      if (isTextField(event.target)) return;
-      const payload = parseClipboard(event.clipboardData?.getData("text/plain") ?? "");
-      if (!payload) return;
-      event.preventDefault();
-      handlers.current.pastePayload(payload);
-    };
-    document.addEventListener("keydown", onKeyDown);
-    document.addEventListener("copy", onCopy);
-    document.addEventListener("paste", onPaste);
-    return () => {
-      document.removeEventListener("keydown", onKeyDown);
-      document.removeEventListener("copy", onCopy);
-      document.removeEventListener("paste", onPaste);
-    };
-  }, []);
+  const mayLeave = useRef(() => !latest.current.dirty || leaving.current);
 
-  // ----- leaving with unsaved changes -----
-  const blocker = useBlocker(
-    ({ currentLocation, nextLocation }) =>
-      latest.current.dirty && !leaving.current && currentLocation.pathname !== nextLocation.pathname,
-  );
-  useEffect(() => {
-    if (!dirty) return;
-    const onBeforeUnload = (event: BeforeUnloadEvent) => {
-      event.preventDefault();
-      // Older browsers show the prompt only when a value is returned.
-      event.returnValue = "";
-    };
-    window.addEventListener("beforeunload", onBeforeUnload);
-    return () => window.removeEventListener("beforeunload", onBeforeUnload);
-  }, [dirty]);
-
-  const runStatus = liveRun.data?.status;
   const title = doc.title || "Untitled";
 
   return (
     <section className="page page-canvas editor-page" aria-label={`Workflow ${title}`}>
-      <header className="editor-header">
-        <div className="editor-heading">
-          <Link to="/workflows" className="muted small">
-            ← Workflows
-          </Link>
-          {readOnly ? (
-            <h1 className="editor-title">{title}</h1>
-          ) : (
-            <input
-              className="editor-title-input"
-              aria-label="Workflow title"
-              placeholder="Untitled workflow"
-              value={doc.title}
-              onChange={(event) => dispatch({ type: "text", field: "title", value: event.target.value })}
-              onBlur={() => dispatch({ type: "text-done" })}
-            />
-          )}
-          {readOnly ? (
-            doc.description && <p className="editor-description">{doc.description}</p>
-          ) : (
-            <textarea
-              className="editor-description-input"
-              aria-label="Workflow description"
-              placeholder="Add a description"
-              rows={1}
-              value={doc.description}
-              onChange={(event) => dispatch({ type: "text", field: "description", value: event.target.value })}
-              onBlur={() => dispatch({ type: "text-done" })}
-            />
-          )}
-        </div>
-        <div className="editor-save-state small">
-          {!readOnly &&
-            (dirty ? <span className="dirty">Unsaved changes</span> : <span className="muted">All changes saved</span>)}
-          <span className="muted">
-            {readOnly ? "" : " · "}
-            {doc.nodes.length} {doc.nodes.length === 1 ? "node" : "nodes"} · {workflow.author_name}
-          </span>
-        </div>
-      </header>
+      <EditorHeader
+        title={doc.title}
+        description={doc.description}
+        readOnly={readOnly}
+        dirty={dirty}
+        nodeCount={doc.nodes.length}
+        author={workflow.author_name}
+        onText={(field, value) => dispatch({ type: "text", field, value })}
+        onTextDone={() => dispatch({ type: "text-done" })}
+      />
 
-      <div className="editor-toolbar" role="toolbar" aria-label="Editor">
-        {!readOnly && (
-          <>
-            <button type="button" onClick={() => void save()} disabled={busy === "saving"} aria-keyshortcuts="Control+S" title="Save (Ctrl+S)">
-              {busy === "saving" ? "Saving…" : "Save"}
-            </button>
-            <span className="toolbar-gap" />
-            <button type="button" onClick={() => dispatch({ type: "undo" })} disabled={!canUndo(state.history)} aria-keyshortcuts="Control+Z" title="Undo (Ctrl+Z)">
-              Undo
-            </button>
-            <button type="button" onClick={() => dispatch({ type: "redo" })} disabled={!canRedo(state.history)} aria-keyshortcuts="Control+Shift+Z Control+Y" title="Redo (Ctrl+Shift+Z)">
-              Redo
-            </button>
-            <span className="toolbar-gap" />
-            <button type="button" onClick={deleteSelected} disabled={selectedIds.length === 0} aria-keyshortcuts="Delete" title="Delete the selected nodes (Delete)">
-              Delete
-            </button>
-            <button type="button" onClick={() => void copyButton()} disabled={selectedIds.length === 0} aria-keyshortcuts="Control+C" title="Copy the selected nodes (Ctrl+C)">
-              Copy
-            </button>
-            <button type="button" onClick={() => void pasteButton()} aria-keyshortcuts="Control+V" title="Paste nodes (Ctrl+V)">
-              Paste
-            </button>
-            <span className="toolbar-gap" />
-            <button type="button" onClick={() => void layout()} disabled={busy === "layout" || doc.nodes.length === 0}>
-              Auto layout
-            </button>
-          </>
-        )}
-        <button type="button" onClick={() => void flow.current?.fitView({ duration: 300, maxZoom: 1 })}>
-          Fit view
-        </button>
-        <span className="toolbar-spacer" />
-        {liveRunId && (
-          <span className="live-run small">
-            {runStatus ? `Run ${runStatus.toLowerCase().replace(/_/g, " ")}` : "Run started"} ·{" "}
-            <Link to={`/runs/${liveRunId}`}>Open the run</Link>
-          </span>
-        )}
-        {!readOnly && (
-          <label className="auto-run" title="Run the workflow after every save; unchanged nodes come from the cache">
-            <input type="checkbox" checked={autoRun} onChange={(event) => setAutoRun(event.target.checked)} />
-            Auto-run
-          </label>
-        )}
-        <button type="button" className="primary" onClick={() => void run()} disabled={busy === "running" || busy === "saving"}>
-          Run
-        </button>
-      </div>
+      <EditorToolbar
+        readOnly={readOnly}
+        busy={busy}
+        canUndo={canUndo(state.history)}
+        canRedo={canRedo(state.history)}
+        hasSelection={selectedIds.length > 0}
+        hasNodes={doc.nodes.length > 0}
+        autoRun={autoRun}
+        liveRun={liveRunId ? { id: liveRunId, status: liveRun.data?.status } : null}
+        onSave={() => void save()}
+        onUndo={() => dispatch({ type: "undo" })}
+        onRedo={() => dispatch({ type: "redo" })}
+        onDelete={deleteSelected}
+        onCopy={() => void copyButton()}
+        onPaste={() => void pasteButton()}
+        onLayout={() => void layout()}
+        onFitView={() => void flow.current?.fitView({ duration: 300, maxZoom: 1 })}
+        onAutoRun={setAutoRun}
+        onRun={() => void run()}
+      />
 
       {readOnly && (
         <div className="readonly-banner">
@@ -596,22 +494,7 @@ export function WorkflowEditor({ workflow }: { workflow: Workflow }) {
         </div>
       </div>
 
-      {blocker.state === "blocked" && (
-        <div className="leave-backdrop">
-          <div role="alertdialog" aria-modal="true" aria-labelledby="leave-title" className="leave-dialog">
-            <h2 id="leave-title">Unsaved changes</h2>
-            <p>This workflow has changes that are not saved. Leave without saving them?</p>
-            <div className="leave-actions">
-              <button type="button" className="primary" onClick={() => blocker.reset()}>
-                Stay
-              </button>
-              <button type="button" onClick={() => blocker.proceed()}>
-                Leave without saving
-              </button>
-            </div>
-          </div>
-        </div>
-      )}
+      <LeaveGuard dirty={dirty} mayLeave={mayLeave} />
     </section>
   );
 }
