@@ -51,6 +51,9 @@ logger = logging.getLogger(__name__)
 # dominate, small enough that a batch of node documents (a few KiB each) stays a few MiB.
 BATCH_SIZE = 1000
 DEFAULT_GRACE = timedelta(hours=24)
+# Candidates gathered before marking again and deleting them: marking again costs a few queries,
+# the deletes that follow it (in batches) take a moment, in which nothing new is seen.
+CANDIDATES_PER_REMARK = 10
 # Rows written since the mark began are marked again before each delete. Their updated_at comes
 # from the clock of whichever machine wrote them: this margin covers clocks a little apart.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -122,6 +125,9 @@ class Reference:
     rows: Callable[[], models.QuerySet[Any]]
     written_since: Callable[[datetime], models.QuerySet[Any]]
     fields: tuple[tuple[str, Callable[[Any, set[str]], None]], ...]
+    # What tells a row changed since it was last read: rows changed in place have a time; the
+    # others are written once.
+    version: tuple[str, ...] = ()
 
 
 # What is marked again before each delete must be cheap (it runs once per batch) and complete:
@@ -146,6 +152,7 @@ REFERENCES: tuple[Reference, ...] = (
             ("logs", _document_ids),
             ("nodes", _document_ids),
         ),
+        version=("updated_at",),
     ),
     Reference(
         "node_run",
@@ -181,14 +188,41 @@ def _batched_rows(queryset: models.QuerySet[Any], fields: list[str]) -> Iterator
         last = rows[-1][0]
 
 
-def resources_referenced(*, since: datetime | None = None, into: set[str] | None = None) -> set[str]:
-    """The ids of every resource some row refers to; with ``since``, only in the rows that may have
-    come to name another one since then (see ``REFERENCES``)."""
+def _rows_written_since(
+    reference: Reference, since: datetime, fields: list[str], seen: dict[Any, tuple[Any, ...]]
+) -> Iterator[tuple[Any, ...]]:
+    """``fields`` of the rows ``reference.written_since(since)`` not read before as they are now.
+
+    Marking again runs once per batch of deletions over a window of several minutes: listing the
+    window's keys is cheap, reading the documents of each row again every time would not be.
+    """
+    window = reference.written_since(since).values_list("pk", *reference.version)
+    fresh = [row[0] for row in window.iterator(chunk_size=BATCH_SIZE) if seen.get(row[0]) != row[1:]]
+    for chunk in _batched(fresh):
+        width = 1 + len(reference.version)
+        for row in reference.rows().filter(pk__in=chunk).values_list("pk", *reference.version, *fields):
+            seen[row[0]] = row[1:width]
+            yield row[width:]
+
+
+def resources_referenced(
+    *, since: datetime | None = None, into: set[str] | None = None, seen: dict[str, dict[Any, Any]] | None = None
+) -> set[str]:
+    """The ids of every resource some row refers to.
+
+    With ``since``, only in the rows that may have come to name another one since then (see
+    ``REFERENCES``), and of those only the ones not in ``seen`` as they are now (``seen`` is
+    updated: pass the same one to each call).
+    """
     found = set() if into is None else into
+    seen = {} if seen is None else seen
     for reference in REFERENCES:
-        queryset = reference.rows() if since is None else reference.written_since(since)
         names = [name for name, _ in reference.fields]
-        for values in _batched_rows(queryset, names):
+        if since is None:
+            rows = _batched_rows(reference.rows(), names)
+        else:
+            rows = _rows_written_since(reference, since, names, seen.setdefault(reference.name, {}))
+        for values in rows:
             for (_, extract), value in zip(reference.fields, values, strict=True):
                 extract(value, found)
     return found
@@ -339,6 +373,8 @@ class _Collection:
         self.store = _store(storages["default"])
         self.referenced: set[str] = set()
         self.marked_at = timezone.now()
+        # What marking again has read already (see resources_referenced).
+        self.seen: dict[str, dict[Any, Any]] = {}
         # A dry run deletes nothing, yet reports the blobs the rows it would delete leave unused.
         self.doomed: set[str] = set()
 
@@ -349,17 +385,23 @@ class _Collection:
 
     def _remark(self) -> None:
         started = timezone.now()
-        resources_referenced(since=self.marked_at - CLOCK_SKEW, into=self.referenced)
+        resources_referenced(since=self.marked_at - CLOCK_SKEW, into=self.referenced, seen=self.seen)
         self.marked_at = started
 
     def sweep_rows(self) -> None:
         old = Resource.objects.filter(created_at__lt=self.cutoff)
+        candidates: dict[str, int] = {}
         for batch in _batched(_batched_rows(old, ["id", "size"])):
-            candidates = {pk: size for pk, size in batch if pk not in self.referenced}
-            if not candidates:
-                continue
-            self._remark()
-            doomed = sorted(pk for pk in candidates if pk not in self.referenced)
+            candidates.update((pk, size) for pk, size in batch if pk not in self.referenced)
+            if len(candidates) >= CANDIDATES_PER_REMARK * BATCH_SIZE:
+                self._delete_rows(candidates)
+                candidates = {}
+        if candidates:
+            self._delete_rows(candidates)
+
+    def _delete_rows(self, candidates: dict[str, int]) -> None:
+        self._remark()
+        for doomed in _batched(sorted(pk for pk in candidates if pk not in self.referenced)):
             if self.dry_run:
                 self.doomed.update(doomed)
                 count = len(doomed)
