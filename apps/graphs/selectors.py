@@ -74,11 +74,10 @@ def _node_run_annotations() -> dict[str, Any]:
     }
 
 
-def node_run_list(*, run: Run) -> QuerySet[NodeRun]:
-    """The nodes of ``run`` in one query, without their large documents."""
-    return (
-        NodeRun.objects.filter(run=run).defer(*_NODE_LIST_DEFERRED).annotate(**_node_run_annotations()).order_by("id")
-    )
+def node_run_list(*, run: Run, documents: bool = False) -> QuerySet[NodeRun]:
+    """The nodes of ``run`` in one query, without their large documents unless ``documents``."""
+    deferred = [name for name in _NODE_LIST_DEFERRED if not (documents and name == "spec")]
+    return NodeRun.objects.filter(run=run).defer(*deferred).annotate(**_node_run_annotations()).order_by("id")
 
 
 def node_run_get(*, run: Run, node_id: str) -> NodeRun:

@@ -176,6 +176,14 @@ class NodeRunSerializer(serializers.ModelSerializer[NodeRun]):
         }
 
 
+class NodeRunWithDocumentSerializer(NodeRunSerializer):
+    """A node of a run as a list shows it, with its frozen document (``?documents=true``)."""
+
+    class Meta(NodeRunSerializer.Meta):
+        fields = [*NodeRunSerializer.Meta.fields, "spec"]
+        read_only_fields = fields
+
+
 class NodeRunDetailSerializer(NodeRunSerializer):
     """A node of a run with its frozen document, resolved inputs and cache key parts."""
 

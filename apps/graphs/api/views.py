@@ -20,7 +20,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
@@ -34,6 +34,7 @@ from apps.graphs.api.serializers import (
     NodeRunAttemptSerializer,
     NodeRunDetailSerializer,
     NodeRunSerializer,
+    NodeRunWithDocumentSerializer,
     RunCreateSerializer,
     RunDetailSerializer,
     RunSerializer,
@@ -227,7 +228,17 @@ _NODE_ID = OpenApiParameter("node_id", OpenApiTypes.STR, OpenApiParameter.PATH, 
 
 @extend_schema(parameters=[_RUN_ID])
 @extend_schema_view(
-    list=extend_schema(summary="The nodes of a run, with their state, outputs and logs"),
+    list=extend_schema(
+        summary="The nodes of a run, with their state, outputs and logs",
+        parameters=[
+            OpenApiParameter(
+                "documents",
+                OpenApiTypes.BOOL,
+                description="Also give each node's frozen document as `spec` (the object a node's detail "
+                "has): the whole graph the run ran, with workflow parameters resolved, in one request.",
+            )
+        ],
+    ),
     retrieve=extend_schema(summary="A node of a run with its frozen document", parameters=[_NODE_ID]),
 )
 class NodeRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[NodeRun]):
@@ -249,10 +260,18 @@ class NodeRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             self._cached_run = run
         return run
 
+    def _with_documents(self) -> bool:
+        if self.action != "list":
+            return False
+        value = self.request.query_params.get("documents", "false").lower()
+        if value not in ("true", "false", "1", "0"):
+            raise ValidationError({"documents": ["Must be true or false."]})
+        return value in ("true", "1")
+
     def get_queryset(self) -> QuerySet[NodeRun]:
         if getattr(self, "swagger_fake_view", False):
             return NodeRun.objects.none()
-        return node_run_list(run=self._run())
+        return node_run_list(run=self._run(), documents=self._with_documents())
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return super().filter_queryset(queryset) if self.action == "list" else queryset
@@ -266,7 +285,9 @@ class NodeRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             raise Http404("No node with this id in the run.") from None
 
     def get_serializer_class(self) -> type[BaseSerializer[Any]]:
-        return NodeRunDetailSerializer if self.action == "retrieve" else NodeRunSerializer
+        if self.action == "retrieve":
+            return NodeRunDetailSerializer
+        return NodeRunWithDocumentSerializer if self._with_documents() else NodeRunSerializer
 
     @extend_schema(
         summary="The attempts of a node (one per dispatch to a worker)",

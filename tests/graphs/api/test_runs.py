@@ -292,6 +292,25 @@ def test_node_detail_has_the_frozen_document(client: APIClient, owner: User) -> 
     assert body["title"] == "step 1"
 
 
+def test_nodes_list_gives_every_frozen_document_on_request(
+    client: APIClient, owner: User, django_assert_max_num_queries: Any
+) -> None:
+    run = frozen_run(owner, node_statuses=(S.SUCCESS,) * 30)
+    with django_assert_max_num_queries(3):  # the run, the count, the page: still one read of the nodes
+        body = client.get(f"/api/v1/runs/{run.pk}/nodes/", {"documents": "true"}).json()
+    specs = {node.node_id: node.spec for node in run.node_runs.all()}
+    assert body["count"] == 30
+    assert {node["id"]: node["spec"] for node in body["results"]} == specs
+    assert "spec" not in client.get(f"/api/v1/runs/{run.pk}/nodes/", {"documents": "false"}).json()["results"][0]
+
+
+def test_nodes_list_refuses_a_documents_flag_that_is_not_a_boolean(client: APIClient, owner: User) -> None:
+    run = frozen_run(owner)
+    response = client.get(f"/api/v1/runs/{run.pk}/nodes/", {"documents": "maybe"})
+    assert response.status_code == 400
+    assert response.json() == {"documents": ["Must be true or false."]}
+
+
 def test_node_attempts_are_listed_in_order(client: APIClient, owner: User) -> None:
     run = frozen_run(owner)
     node = node_of(run, 1)

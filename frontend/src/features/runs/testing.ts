@@ -103,8 +103,9 @@ export function runHandlers(options: {
   const base = `/api/v1/runs/${RUN_ID}`;
   return [
     http.get(`${base}/`, () => HttpResponse.json(options.run())),
-    http.get(`${base}/nodes/`, () => {
-      const nodes = options.nodes();
+    http.get(`${base}/nodes/`, ({ request }) => {
+      const documents = new URL(request.url).searchParams.get("documents") === "true";
+      const nodes = options.nodes().map((node) => (documents ? { ...node, spec: options.specs[node.id] } : node));
       return HttpResponse.json({ count: nodes.length, next: null, previous: null, results: nodes });
     }),
     http.get(`${base}/nodes/:nodeId/`, ({ params }) => {

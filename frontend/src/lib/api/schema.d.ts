@@ -3060,6 +3060,8 @@ export interface operations {
     v1_runs_nodes_list: {
         parameters: {
             query?: {
+                /** @description Also give each node's frozen document as `spec` (the object a node's detail has): the whole graph the run ran, with workflow parameters resolved, in one request. */
+                documents?: boolean;
                 /** @description Number of results to return per page. */
                 limit?: number;
                 /** @description The initial index from which to return the results. */

@@ -10,7 +10,6 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { useEffect, useMemo, useState } from "react";
 
 import type { NodeDoc } from "@/features/editor/graph/types";
-import { getWorkflow } from "@/features/workflows/api/workflows";
 import { toNodeDocs } from "@/features/workflows/lib/node-docs";
 import { api, ApiError, segment } from "@/lib/api/client";
 import type { Workflow } from "@/lib/api/types";
@@ -186,89 +185,45 @@ export function useNodeAttempts(runId: string, node: Pick<NodeRun, "id" | "statu
   });
 }
 
-// Reading the frozen documents of a large run: a few requests at a time.
-const SPEC_CONCURRENCY = 6;
+/** A node of a run with its frozen document (`?documents=true` on the nodes list). */
+type NodeRunWithDocument = NodeRun & { spec?: unknown };
 
-/**
- * The frozen documents of the run's nodes (the graph as it was started), by node id. A run keeps
- * its graph even when its workflow is edited or deleted; the documents never change, so they are
- * read once.
- */
-export function useRunSpecs(
-  runId: string,
-  nodeIds: readonly string[] | undefined,
-  onProgress?: (read: number, total: number) => void,
-) {
-  return useQuery({
-    queryKey: [...runDetailKeys.specs(runId), nodeIds?.length ?? 0],
-    queryFn: async ({ signal }) => {
-      const ids = [...(nodeIds ?? [])];
-      const specs: Record<string, unknown> = {};
-      let next = 0;
-      const worker = async () => {
-        while (next < ids.length) {
-          const id = ids[next++]!;
-          specs[id] = (await getRunNode(runId, id, signal)).spec;
-          onProgress?.(Object.keys(specs).length, ids.length);
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(SPEC_CONCURRENCY, ids.length) }, worker));
-      return specs;
-    },
-    enabled: runId !== "" && nodeIds !== undefined,
-    staleTime: Infinity,
-  });
-}
-
-/** The same node ids, in any order. */
-function sameIds(docs: readonly { _id: string }[], ids: readonly string[]): boolean {
-  if (docs.length !== ids.length) return false;
-  const wanted = new Set(ids);
-  return docs.every((doc) => wanted.has(doc._id));
+/** Every node of a run with its frozen document (all pages): the graph the run ran. */
+export async function getRunDocuments(runId: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
+  const specs: Record<string, unknown> = {};
+  let read = 0;
+  for (;;) {
+    const page = await api.get<{ count: number; next?: string | null; results: NodeRunWithDocument[] }>(
+      `/runs/${segment(runId)}/nodes/`,
+      { query: { limit: NODES_PAGE_LIMIT, offset: read, documents: true }, signal },
+    );
+    for (const node of page.results) specs[node.id] = node.spec;
+    read += page.results.length;
+    if (!page.next || page.results.length === 0 || read >= page.count) return specs;
+  }
 }
 
 /**
- * The graph the run ran, as node documents in the order of `nodeIds`. When the run's workflow has
- * not been saved since the run was created, the run froze exactly its graph: one request reads it.
- * Otherwise (the workflow changed or is gone) each node's frozen document is read.
+ * The graph the run ran, as node documents in the order of `nodeIds`: the run's frozen documents
+ * (with workflow parameters resolved as the run used them), read once in one request. A run keeps
+ * its graph even when its workflow is edited or deleted, and the documents never change.
  */
 export function useRunGraph(run: RunDetail | undefined, nodeIds: readonly string[] | undefined) {
   const runId = run?.id ?? "";
-  const workflowId = run?.workflow ?? null;
-  const workflow = useQuery({
-    queryKey: [...runDetailKeys.detail(runId), "workflow", workflowId],
-    queryFn: ({ signal }) => getWorkflow(workflowId ?? "", signal),
-    enabled: workflowId !== null && nodeIds !== undefined,
+  const specs = useQuery({
+    queryKey: [...runDetailKeys.specs(runId), nodeIds?.length ?? 0],
+    queryFn: ({ signal }) => getRunDocuments(runId, signal),
+    enabled: runId !== "" && nodeIds !== undefined,
     staleTime: Infinity,
-    retry: false,
   });
-  const saved = workflow.data;
-  const unchanged =
-    run !== undefined &&
-    nodeIds !== undefined &&
-    saved !== undefined &&
-    Date.parse(saved.updated_at) <= Date.parse(run.created_at) &&
-    sameIds(saved.nodes ?? [], nodeIds);
-  const decided = workflowId === null || workflow.isError || workflow.isSuccess;
-  // A large run read node by node takes a while: say how far it got.
-  const [progress, setProgress] = useState({ runId, read: 0 });
-  const read = progress.runId === runId ? progress.read : 0;
-  const specs = useRunSpecs(runId, decided && !unchanged ? nodeIds : undefined, (count) =>
-    setProgress({ runId, read: count }),
-  );
 
   const docs = useMemo((): NodeDoc[] | undefined => {
-    if (!nodeIds) return undefined;
-    if (unchanged) {
-      const byId = new Map(toNodeDocs(saved.nodes).map((doc) => [doc._id, doc]));
-      return nodeIds.flatMap((id) => byId.get(id) ?? []);
-    }
-    if (!specs.data) return undefined;
+    if (!nodeIds || !specs.data) return undefined;
     const frozen = nodeIds.map((id) => specs.data[id]).filter((spec) => spec !== undefined && spec !== null);
     return toNodeDocs(frozen as Workflow["nodes"]);
-  }, [nodeIds, unchanged, saved, specs.data]);
+  }, [nodeIds, specs.data]);
 
-  return { data: docs, error: specs.error, refetch: specs.refetch, read, total: nodeIds?.length ?? 0 };
+  return { data: docs, error: specs.error, refetch: specs.refetch };
 }
 
 // --- actions -----------------------------------------------------------------------------------

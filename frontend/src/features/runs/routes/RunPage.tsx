@@ -153,7 +153,7 @@ export function RunPage() {
           }}
         />
       ) : nodes.isPending || graph.data === undefined ? (
-        <Loading label={graph.read > 0 ? `Loading the graph (${graph.read} of ${graph.total} nodes)` : "Loading the graph"} />
+        <Loading label="Loading the graph" />
       ) : (
         <div className="run-body">
           <div className="canvas" ref={canvasBox}>
