@@ -23,11 +23,13 @@ ends). Nothing is deleted in a dry run; the same figures are reported.
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import re
 import secrets
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -61,6 +63,8 @@ CLOCK_SKEW = timedelta(minutes=5)
 _SHA256 = r"[0-9a-f]{64}"
 _BLOB_NAME_RE = re.compile(_SHA256)
 _QUARANTINE_RE = re.compile(rf"\.gc-({_SHA256})-[0-9a-f]+")
+# In the root of a local storage: held by the collection running there.
+LOCK_NAME = ".gc.lock"
 # What storage's local writes leave beside their key if the writer was killed mid-copy.
 _INCOMING_PREFIX = ".incoming-"
 _LIVE_RE = re.compile(r"live/([0-9a-f]{24})/([0-9a-f]{24})/([0-9]{1,6})/[a-z0-9][a-z0-9_.\-]{0,63}")
@@ -255,6 +259,10 @@ class _Store:
     def forget_directories(self, key: str, levels: int) -> None:
         """Remove the now empty directories of ``key``, ``levels`` deep (local storage only)."""
 
+    def exclusive(self) -> AbstractContextManager[None]:
+        """Held for the whole collection: one at a time where collections could trip over each other."""
+        return nullcontext()
+
 
 def _timestamp(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, tz=UTC)
@@ -276,6 +284,20 @@ class _LocalStore(_Store):
                     continue
                 key = path.relative_to(self.root).as_posix()
                 yield StoredObject(key, stat.st_size, _timestamp(stat.st_mtime))
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        # A collection renames blobs aside for a moment; another one would take them for leftovers.
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / LOCK_NAME).open("a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise CollectError("another artifact collection is running on this storage") from None
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
 
     def delete_blob_if(self, obj: StoredObject, still_unused: Callable[[datetime], bool]) -> bool:
         path = self.root / obj.key
@@ -505,10 +527,11 @@ def artifacts_collect(
     if grace < timedelta(0):
         raise ValueError(f"the grace period must not be negative, got {grace}")
     collection = _Collection(grace=grace, dry_run=dry_run, now=now or timezone.now())
-    collection.mark()
-    collection.sweep_rows()
-    collection.sweep_blobs()
-    collection.sweep_live_logs()
+    with collection.store.exclusive():
+        collection.mark()
+        collection.sweep_rows()
+        collection.sweep_blobs()
+        collection.sweep_live_logs()
     result = collection.result
     logger.info(
         "artifacts gc done dry_run=%s referenced=%d rows=%d blobs=%d blob_bytes=%d live_logs=%d",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import io
 import itertools
 import os
@@ -67,6 +68,11 @@ def _alive(resource: Resource) -> tuple[bool, bool]:
 
 def _figures(result: CollectResult) -> tuple[int, int, int, int, int]:
     return result.rows, result.blobs, result.blob_bytes, result.live_logs, result.incomplete
+
+
+def _keys(storage: str) -> list[str]:
+    """The stored objects, but the lock a local collection holds in the storage's root."""
+    return [key for key in stored_keys(storage) if key != gc.LOCK_NAME]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -190,7 +196,7 @@ def test_unreferenced_old_artifacts_are_collected(storage: str) -> None:
     first, second = _resource(b"one\n"), _resource(b"second\n")
     result = _later()
     assert not Resource.objects.filter(pk__in=[first.pk, second.pk]).exists()
-    assert stored_keys(storage) == []
+    assert _keys(storage) == []
     assert _figures(result) == (2, 2, 4 + 7, 0, 0)
     assert (result.row_bytes, result.freed_bytes) == (11, 11)
 
@@ -201,7 +207,7 @@ def test_young_artifacts_survive(storage: str) -> None:
     pending = blob_put_stream(io.BytesIO(b"being recorded\n"))
     result = artifacts_collect()
     assert _alive(young) == (True, True)
-    assert stored_keys(storage) == sorted([young.storage_key, pending.key])
+    assert _keys(storage) == sorted([young.storage_key, pending.key])
     assert _figures(result) == (0, 0, 0, 0, 0)
 
 
@@ -220,7 +226,7 @@ def test_a_blob_shared_by_a_referenced_and_an_unreferenced_row_survives(storage:
     NodeRunFactory(outputs={"out": kept.pk})
     result = _later()
     assert list(Resource.objects.values_list("pk", flat=True)) == [kept.pk]
-    assert stored_keys(storage) == [kept.storage_key]
+    assert _keys(storage) == [kept.storage_key]
     assert _figures(result) == (1, 0, 0, 0, 0)
 
 
@@ -228,15 +234,15 @@ def test_a_dry_run_deletes_nothing_and_reports_what_a_real_run_frees(storage: st
     data = _bytes()
     kept, shared, alone = _resource(data), _resource(data), _resource(b"alone\n")
     NodeCacheFactory(outputs={"out": kept.pk})
-    keys_before = stored_keys(storage)
+    keys_before = _keys(storage)
     dry = _later(dry_run=True)
     assert Resource.objects.count() == 3
-    assert stored_keys(storage) == keys_before
+    assert _keys(storage) == keys_before
     assert (dry.dry_run, *_figures(dry), dry.blob_bytes) == (True, 2, 1, 6, 0, 0, 6)
     real = _later()
     assert (real.dry_run, *_figures(real)) == (False, *_figures(dry))
     assert sorted(Resource.objects.values_list("pk", flat=True)) == [kept.pk]
-    assert stored_keys(storage) == [kept.storage_key]
+    assert _keys(storage) == [kept.storage_key]
     assert not Resource.objects.filter(pk__in=[shared.pk, alone.pk]).exists()
 
 
@@ -256,7 +262,7 @@ def test_the_work_is_done_in_batches(local_storage: Path, monkeypatch: pytest.Mo
     result = _later()
     kept = {r.pk for r in resources[::3]}
     assert set(Resource.objects.values_list("pk", flat=True)) == kept
-    assert sorted(stored_keys("local")) == sorted(r.storage_key for r in resources if r.pk in kept)
+    assert sorted(_keys("local")) == sorted(r.storage_key for r in resources if r.pk in kept)
     assert _figures(result)[:2] == (4, 4)
 
 
@@ -338,7 +344,7 @@ def test_s3_a_reused_blob_gets_a_new_modification_time(storage: str) -> None:
     after = client.head_object(Bucket=S3_BUCKET, Key=key)
     assert after["LastModified"] > before["LastModified"]
     assert (after["ContentType"], after["ContentLength"]) == ("application/octet-stream", len(data))
-    assert stored_keys(storage) == [first.key]
+    assert _keys(storage) == [first.key]
 
 
 def test_a_blob_touched_between_listing_and_deletion_is_put_back(local_storage: Path) -> None:
@@ -402,7 +408,7 @@ def test_stale_live_logs_go_and_those_of_running_attempts_stay(storage: str, tmp
     assert artifacts_collect().live_logs == 0
     result = _later()
     assert (result.live_logs, result.live_log_bytes) == (2, 10)
-    assert stored_keys(storage) == [live_key]
+    assert _keys(storage) == [live_key]
     if storage == "local":
         # The directories of the finished run go too; the running run keeps its own.
         root = Path(storages["default"].location)
@@ -555,4 +561,15 @@ def test_what_a_real_run_stores_is_kept_until_the_run_and_its_cache_entries_go(
     result = _later()
     assert _figures(result) == expected
     assert set(Resource.objects.values_list("pk", flat=True)) == {source.pk, kept.pk}
-    assert sorted(stored_keys("local")) == sorted({source.storage_key, kept.storage_key})
+    assert sorted(_keys("local")) == sorted({source.storage_key, kept.storage_key})
+
+
+def test_one_collection_at_a_time_on_local_storage(local_storage: Path) -> None:
+    resource = _resource()
+    with (local_storage / gc.LOCK_NAME).open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(CommandError, match="another artifact collection is running on this storage"):
+            _gc("--grace-hours", "0")
+        assert _alive(resource) == (True, True)
+    assert "Resource rows deleted: 1 " in _gc("--grace-hours", "0")
+    assert _alive(resource) == (False, False)
