@@ -446,7 +446,7 @@ def test_cache_clean_then_gc_frees_a_runs_outputs_only_when_nothing_else_uses_th
     out = io.StringIO()
     call_command("cache", "clean", "--yes", stdout=out)
     assert out.getvalue() == "Deleted 1 cache entries; kept 0 protected.\n"
-    assert "Resource rows deleted: 0 " in _gc()
+    assert "Resource rows deleted: 0\n" in _gc()
     assert _alive(only_run) == _alive(also_in_workflow) == (True, True)
 
     # The run is deleted (as from the admin): only the workflow still uses one of its outputs.
@@ -454,7 +454,7 @@ def test_cache_clean_then_gc_frees_a_runs_outputs_only_when_nothing_else_uses_th
     report = _gc()
     assert _alive(only_run) == (False, False)
     assert _alive(also_in_workflow) == (True, True)
-    assert "Resource rows deleted: 1 (naming 13 bytes)\n" in report
+    assert "Resource rows deleted: 1\n" in report
     assert "Blobs deleted: 1, 13 bytes\n" in report
     assert "Freed: 13 bytes" in report
     assert NodeCache.objects.count() == 0
@@ -467,7 +467,7 @@ def test_the_command_dry_run_reports_and_deletes_nothing(local_storage: Path) ->
     assert report.splitlines() == [
         "Grace period: 36 hours",
         "Referenced resources: 0",
-        "Resource rows would be deleted: 1 (naming 2048 bytes (2.0 KiB))",
+        "Resource rows would be deleted: 1",
         "Blobs would be deleted: 1, 2048 bytes (2.0 KiB)",
         "Incomplete uploads would be deleted: 0, 0 bytes",
         "Live logs would be deleted: 0, 0 bytes",
@@ -476,7 +476,7 @@ def test_the_command_dry_run_reports_and_deletes_nothing(local_storage: Path) ->
     ]
     assert _alive(resource) == (True, True)
     # Two days old: a grace period of 72 hours spares it.
-    assert "Resource rows deleted: 0 " in _gc("--grace-hours", "72")
+    assert "Resource rows deleted: 0\n" in _gc("--grace-hours", "72")
     assert _alive(resource) == (True, True)
 
 
@@ -571,5 +571,5 @@ def test_one_collection_at_a_time_on_local_storage(local_storage: Path) -> None:
         with pytest.raises(CommandError, match="another artifact collection is running on this storage"):
             _gc("--grace-hours", "0")
         assert _alive(resource) == (True, True)
-    assert "Resource rows deleted: 1 " in _gc("--grace-hours", "0")
+    assert "Resource rows deleted: 1\n" in _gc("--grace-hours", "0")
     assert _alive(resource) == (False, False)

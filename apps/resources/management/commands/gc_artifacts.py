@@ -42,6 +42,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--grace-hours",
             type=_hours,
+            metavar="HOURS",
             default=DEFAULT_GRACE.total_seconds() / 3600,
             help="Spare whatever was created or written within this many hours (default: %(default)g). "
             "Keep it far above the longest upload: what is being written is not referenced yet.",
@@ -60,7 +61,7 @@ class Command(BaseCommand):
         lines = [
             f"Grace period: {result.grace.total_seconds() / 3600:g} hours",
             f"Referenced resources: {result.referenced}",
-            f"Resource rows {verb}: {result.rows} (naming {_size(result.row_bytes)})",
+            f"Resource rows {verb}: {result.rows}",
             f"Blobs {verb}: {result.blobs}, {_size(result.blob_bytes)}",
             f"Incomplete uploads {verb}: {result.incomplete}, {_size(result.incomplete_bytes)}",
             f"Live logs {verb}: {result.live_logs}, {_size(result.live_log_bytes)}",
