@@ -362,6 +362,19 @@ def test_a_blob_touched_between_listing_and_deletion_is_put_back(local_storage: 
     assert path.read_bytes() == data
 
 
+def test_a_blob_recorded_between_listing_and_deletion_stays(storage: str) -> None:
+    data = _bytes()
+    blob = blob_put_stream(io.BytesIO(data))
+    store = gc._store(storages["default"])
+    (listed,) = list(store.list("sha256"))
+    # An upload of the same bytes records its row after the blob was listed as unused.
+    resource = _resource(data)
+    collection = gc._Collection(grace=gc.DEFAULT_GRACE, dry_run=False, now=timezone.now() + 2 * DAY)
+    assert store.delete_blob_if(listed, collection._still_unused(blob.sha256)) is False
+    assert _alive(resource) == (True, True)
+    assert _keys(storage) == [blob.key]
+
+
 def test_leftovers_of_interrupted_writes_are_collected(local_storage: Path) -> None:
     kept = _resource()
     directory = (local_storage / kept.storage_key).parent
