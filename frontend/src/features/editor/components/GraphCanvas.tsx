@@ -27,6 +27,9 @@ import { sameRunState, type NodeRunState, type NodeRunStates } from "../lib/run-
 import { CanvasActionsContext, type CanvasActions } from "./canvas-context";
 import { OperationNode, type OperationFlowNode, type OperationNodeData } from "./OperationNode";
 
+/** The farthest zoom the canvas opens at; Fit view and the zoom controls go further. */
+const OPENING_MIN_ZOOM = 0.25;
+
 /** From this many nodes on, only the nodes and edges on screen are drawn. */
 const CULLING_THRESHOLD = 150;
 
@@ -371,8 +374,9 @@ export function GraphCanvas({
           deleteKeyCode={readOnly ? null : ["Delete", "Backspace"]}
           multiSelectionKeyCode={["Meta", "Control", "Shift"]}
           fitView
-          // A small graph is shown at its natural size, not blown up to fill the canvas.
-          fitViewOptions={{ maxZoom: 1 }}
+          // A small graph is shown at its natural size, not blown up to fill the canvas; a large
+          // one opens at its centre, zoomed out only as far as its cards stay recognisable.
+          fitViewOptions={{ maxZoom: 1, minZoom: OPENING_MIN_ZOOM }}
           minZoom={0.05}
           maxZoom={2}
           // A large workflow draws only what is on screen; a small one draws everything, which

@@ -1,4 +1,4 @@
-import { Handle, Position, type Node, type NodeProps } from "@xyflow/react";
+import { Handle, Position, useStore, type Node, type NodeProps, type ReactFlowState } from "@xyflow/react";
 import { memo, useEffect, useState } from "react";
 
 import { typeColor } from "@/features/workflows/lib/type-color";
@@ -34,6 +34,14 @@ function useNow(active: boolean): number {
   return now;
 }
 
+/**
+ * Below this zoom a card's small print (kind, status text, inline values, thumbnails) cannot be
+ * read: it is left out, which also keeps a zoomed-out 1,000-node graph cheap to draw.
+ */
+export const DETAIL_ZOOM = 0.45;
+
+const farSelector = (state: ReactFlowState) => state.transform[2] < DETAIL_ZOOM;
+
 function statusLabel(status: string): string {
   return status.replace(/_/g, " ").toLowerCase();
 }
@@ -57,7 +65,7 @@ function PortHandle({ type, name, fileType, readOnly }: { type: "source" | "targ
   );
 }
 
-function InputRow({ nodeId, input, readOnly, problem }: { nodeId: string; input: InputPort; readOnly: boolean; problem: boolean }) {
+function InputRow({ nodeId, input, readOnly, problem, far }: { nodeId: string; input: InputPort; readOnly: boolean; problem: boolean; far: boolean }) {
   const actions = useCanvasActions();
   const type = inlineType(input);
   // An input fed by a link or a stored resource has no inline value to edit.
@@ -68,7 +76,7 @@ function InputRow({ nodeId, input, readOnly, problem }: { nodeId: string; input:
       <span className="op-port-name" title={portTitle(input)}>
         {input.name}
       </span>
-      {editable && type && (
+      {editable && type && !far && (
         <InlineValue
           input={input}
           type={type}
@@ -87,6 +95,8 @@ function InputRow({ nodeId, input, readOnly, problem }: { nodeId: string; input:
  */
 export const OperationNode = memo(function OperationNode({ data, selected }: NodeProps<OperationFlowNode>) {
   const { doc, readOnly, run, problems } = data;
+  // Every node re-renders only when the zoom crosses the threshold, not on each zoom step.
+  const far = useStore(farSelector);
   const status = run?.status;
   const running = status !== undefined && !FINAL_STATUSES.has(status) && Boolean(run?.started_at);
   const now = useNow(running);
@@ -95,6 +105,7 @@ export const OperationNode = memo(function OperationNode({ data, selected }: Nod
   const problemPorts = new Set(problems?.ports ?? []);
   const classes = ["op-node"];
   if (selected) classes.push("selected");
+  if (far) classes.push("far");
   if (problems && problems.messages.length > 0) classes.push("has-problem");
 
   return (
@@ -111,7 +122,7 @@ export const OperationNode = memo(function OperationNode({ data, selected }: Nod
         <div className="op-node-title">{title}</div>
         <div className="op-node-meta">
           <span className="op-node-kind">{doc.kind}</span>
-          {status && (
+          {status && !far && (
             <span className="op-node-status">
               <span className="op-node-dot" aria-hidden="true" />
               {statusLabel(status)}
@@ -123,7 +134,7 @@ export const OperationNode = memo(function OperationNode({ data, selected }: Nod
       <div className="op-node-ports">
         <ul className="op-ports op-inputs">
           {doc.inputs.map((input) => (
-            <InputRow key={input.name} nodeId={doc._id} input={input} readOnly={readOnly} problem={problemPorts.has(input.name)} />
+            <InputRow key={input.name} nodeId={doc._id} input={input} readOnly={readOnly} problem={problemPorts.has(input.name)} far={far} />
           ))}
         </ul>
         <ul className="op-ports op-outputs">
@@ -135,7 +146,7 @@ export const OperationNode = memo(function OperationNode({ data, selected }: Nod
                   {output.name}
                 </span>
                 <PortHandle type="source" name={output.name} fileType={output.file_type} readOnly={readOnly} />
-                {resourceId && hasThumbnail(output.file_type) && (
+                {resourceId && !far && hasThumbnail(output.file_type) && (
                   <OutputThumbnail resourceId={resourceId} name={output.name} fileType={output.file_type} />
                 )}
               </li>
