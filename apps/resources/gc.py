@@ -7,8 +7,9 @@ A mark and sweep, safe to run while workers run:
    resolved inputs, outputs and logs, and the live cache entries. Rows are read in batches of
    ``BATCH_SIZE``; only the set of ids stays in memory.
 2. **Sweep rows.** A Resource row that is unreferenced and older than the grace period is
-   deleted. Before each batch is deleted, the rows written since the mark began are marked again,
-   so a workflow saved, a run started or a node cached meanwhile keeps what it names.
+   deleted. Before each group of deletes, the rows written since the last mark are marked again
+   (``written_since`` in ``REFERENCES``), so a workflow saved, a run started or a node cached
+   meanwhile keeps what it names.
 3. **Sweep blobs.** A blob no remaining row uses, written (or written again: storage touches a
    blob it reuses) before the grace period, is deleted. In local storage it is first renamed
    aside, then checked again (its time, its rows) and put back if a writer got to it meanwhile;
@@ -18,7 +19,8 @@ A mark and sweep, safe to run while workers run:
 
 The grace period is what protects an upload or a node finishing right now: its blob is young,
 and its row is either young or not yet written (a worker records its outputs' rows when the node
-ends). Nothing is deleted in a dry run; the same figures are reported.
+ends). Nothing is deleted in a dry run; the same figures are reported. On a local storage one
+collection runs at a time (``LOCK_NAME``).
 """
 
 from __future__ import annotations
@@ -491,6 +493,8 @@ class _Collection:
                 match = _LIVE_RE.fullmatch(obj.key)
                 if match and obj.modified < self.cutoff:
                     parsed.append((obj, match.group(1), match.group(2), int(match.group(3))))
+                elif obj.key.rsplit("/", 1)[-1].startswith(_INCOMING_PREFIX):
+                    self._sweep_incoming(obj)
             if not parsed:
                 continue
             runs = {run_id for _, run_id, _, _ in parsed}

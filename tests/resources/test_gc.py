@@ -378,14 +378,18 @@ def test_a_blob_recorded_between_listing_and_deletion_stays(storage: str) -> Non
 def test_leftovers_of_interrupted_writes_are_collected(local_storage: Path) -> None:
     kept = _resource()
     directory = (local_storage / kept.storage_key).parent
-    abandoned = _write(directory / ".incoming-abc123", b"half a bl")
+    live = local_storage / "live" / ("a" * 24) / ("b" * 24) / "1"
+    live.mkdir(parents=True)
+    abandoned = [_write(directory / ".incoming-abc123", b"half a bl"), _write(live / ".incoming-ghi789", b"std")]
     writing = _write(directory / ".incoming-def456", b"still writing")
     then = (timezone.now() - 2 * DAY).timestamp()
-    os.utime(abandoned, (then, then))
+    for path in abandoned:
+        os.utime(path, (then, then))
     NodeCacheFactory(outputs={"out": kept.pk})
     result = artifacts_collect()
-    assert (result.incomplete, result.incomplete_bytes) == (1, 9)
+    assert (result.incomplete, result.incomplete_bytes) == (2, 9 + 3)
     assert sorted(p.name for p in directory.iterdir()) == sorted([kept.sha256, writing.name])
+    assert list(live.iterdir()) == []
 
 
 def test_a_blob_left_aside_by_a_stopped_collection_is_restored_when_a_row_uses_it(local_storage: Path) -> None:
