@@ -134,4 +134,24 @@ describe("GraphCanvas", () => {
     const epochs = within(await findNode("Train")).getByLabelText("epochs value");
     expect(epochs).toHaveAttribute("readonly");
   });
+
+  test("a large graph starts without the minimap, which a button shows", async () => {
+    const many = Array.from({ length: 600 }, (_, i) => node(oid(i + 1), { x: (i % 30) * 260, y: Math.floor(i / 30) * 140 }));
+    const { container } = render(
+      <QueryClientProvider client={testQueryClient()}>
+        <GraphCanvas nodes={many} readOnly selectedIds={[]} />
+      </QueryClientProvider>,
+    );
+    expect(container.querySelector(".react-flow__minimap")).toBeNull();
+    await userEvent.click(screen.getByRole("button", { name: "Show minimap" }));
+    expect(container.querySelector(".react-flow__minimap")).not.toBeNull();
+    await userEvent.click(screen.getByRole("button", { name: "Hide minimap" }));
+    expect(container.querySelector(".react-flow__minimap")).toBeNull();
+  });
+
+  test("a small graph shows its minimap", () => {
+    const { container } = renderCanvas();
+    expect(container.querySelector(".react-flow__minimap")).not.toBeNull();
+    expect(screen.getByRole("button", { name: "Hide minimap" })).toBeInTheDocument();
+  });
 });

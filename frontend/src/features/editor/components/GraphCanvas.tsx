@@ -5,6 +5,7 @@ import {
   Background,
   Controls,
   MiniMap,
+  Panel,
   ReactFlow,
   type Edge,
   type EdgeChange,
@@ -29,6 +30,12 @@ import { OperationNode, type OperationFlowNode, type OperationNodeData } from ".
 
 /** The farthest zoom the canvas opens at; Fit view and the zoom controls go further. */
 const OPENING_MIN_ZOOM = 0.25;
+
+/**
+ * From this many nodes on, the minimap starts hidden (a button shows it): it redraws all of its
+ * nodes on every frame of a pan, which halves the frame rate of a 1,000-node graph.
+ */
+const MINIMAP_ON_DEMAND = 500;
 
 /** From this many nodes on, only the nodes and edges on screen are drawn. */
 const CULLING_THRESHOLD = 150;
@@ -183,6 +190,8 @@ export function GraphCanvas({
   // React Flow measures nodes and expects the sizes back on the nodes it is given.
   const [measured, setMeasured] = useState<ReadonlyMap<string, Measured>>(new Map());
   const [selectedEdges, setSelectedEdges] = useState<ReadonlySet<string>>(new Set());
+  const [miniMapChoice, setMiniMap] = useState<boolean | null>(null);
+  const showMiniMap = miniMapChoice ?? nodes.length < MINIMAP_ON_DEMAND;
 
   const selected = useMemo(() => new Set(selectedIds), [selectedIds]);
   const grouped = useMemo(() => problemsByNode(problems), [problems]);
@@ -385,7 +394,12 @@ export function GraphCanvas({
           proOptions={{ hideAttribution: true }}
         >
           <Background gap={20} />
-          <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeColor="#8d99a6" />
+          {showMiniMap && <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeColor="#8d99a6" />}
+          <Panel position="bottom-right" className={showMiniMap ? "minimap-toggle above-minimap" : "minimap-toggle"}>
+            <button type="button" className="small" onClick={() => setMiniMap(!showMiniMap)}>
+              {showMiniMap ? "Hide minimap" : "Show minimap"}
+            </button>
+          </Panel>
           {/* Fit view is in the editor's toolbar; the controls keep zoom in and out. */}
           <Controls showInteractive={false} showFitView={false} />
           {children}
