@@ -155,6 +155,9 @@ def main() -> int:
         "PLYNX_STORAGE_URL": str(VAR / "artifacts"),
         # Multi-user mode: the suite logs in through the log-in page.
         "PLYNX_SECRET_KEY": secrets.token_urlsafe(48),
+        # Plain HTTP on loopback, whatever the calling shell's settings say.
+        "PLYNX_HTTPS": "false",
+        "PLYNX_ALLOWED_HOSTS": "127.0.0.1",
         "PLYNX_LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
     }
