@@ -61,6 +61,10 @@ function pasteOffset(nodes: readonly NodeDoc[], payload: ClipboardPayload): XY {
   return { x: steps * PASTE_STEP, y: steps * PASTE_STEP };
 }
 
+function titlesOf(nodes: readonly NodeDoc[]): Map<string, string> {
+  return new Map(nodes.map((node) => [node._id, node.title]));
+}
+
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -242,7 +246,7 @@ export function WorkflowEditor({ workflow }: { workflow: Workflow }) {
       return true;
     } catch (error) {
       if (error instanceof ApiError && error.body && typeof error.body === "object" && "validation_error" in error.body) {
-        setServerIssues(serverProblems(error.body.validation_error, new Set(latest.current.doc.nodes.map((node) => node._id))));
+        setServerIssues(serverProblems(error.body.validation_error, titlesOf(latest.current.doc.nodes)));
       }
       setNotice({ kind: "error", text: `The workflow could not be run: ${message(error)}` });
       return false;
@@ -268,7 +272,7 @@ export function WorkflowEditor({ workflow }: { workflow: Workflow }) {
     setBusy(null);
     try {
       const result = await validateWorkflow(workflow.id);
-      setServerIssues(result.valid ? [] : serverProblems(result.validation_error, new Set(sent.nodes.map((node) => node._id))));
+      setServerIssues(result.valid ? [] : serverProblems(result.validation_error, titlesOf(sent.nodes)));
     } catch {
       // Validation is advice: the save itself succeeded, and the editor's own checks still show.
       setServerIssues([]);

@@ -26,18 +26,32 @@ function describe(leaf: ValidationNode): string {
   return `${code.charAt(0).toUpperCase()}${code.slice(1)}: ${what}.`;
 }
 
-/** The leaves of `tree` as problems; a problem of the graph as a whole has `nodeId` "". */
-export function serverProblems(tree: unknown, nodeIds: ReadonlySet<string>): Problem[] {
+/** `text` as a sentence: a capital first letter and a full stop. */
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+}
+
+/**
+ * The leaves of `tree` as problems, each a sentence that names its node (`titles`: node id →
+ * title); a problem of the graph as a whole has `nodeId` "".
+ */
+export function serverProblems(tree: unknown, titles: ReadonlyMap<string, string>): Problem[] {
   const problems: Problem[] = [];
   const walk = (entry: ValidationNode, nodeId: string) => {
-    const here = entry.object_id && nodeIds.has(entry.object_id) ? entry.object_id : nodeId;
+    const here = entry.object_id && titles.has(entry.object_id) ? entry.object_id : nodeId;
     const children = (entry.children ?? []).filter(isValidationNode);
     if (children.length > 0) {
       children.forEach((child) => walk(child, here));
       return;
     }
     if (entry.validation_code === "IN_DEPENDENTS" && !entry.message) return;
-    const problem: Problem = { nodeId: here, message: entry.message || describe(entry) };
+    const title = titles.get(here);
+    let message = entry.message || describe(entry);
+    // "on a cycle" says little without the node it is about.
+    if (title && !message.includes(title)) message = `"${title}": ${message}`;
+    const problem: Problem = { nodeId: here, message: sentence(message) };
     if (entry.target === "INPUT" && entry.object_id) problem.port = entry.object_id;
     if (entry.target === "PARAMETER" && entry.object_id) problem.parameter = entry.object_id;
     problems.push(problem);
