@@ -16,6 +16,7 @@ Logs of the processes are in ``var/e2e/logs/``; artifacts in ``var/e2e/artifacts
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
 import secrets
@@ -143,6 +144,15 @@ def main() -> int:
         raise SystemExit("the web app is not built: run `npm run build` in frontend/ (make e2e does)")
     # SIGTERM (a CI timeout, kill) ends the run as Ctrl-C does: through the clean-up below.
     signal.signal(signal.SIGTERM, _raise_interrupt)
+    # One stack at a time: a second would drop the first one's database and files under it.
+    VAR.parent.mkdir(parents=True, exist_ok=True)
+    lock = (VAR.parent / "e2e.lock").open("w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise SystemExit(
+            "another browser-suite stack is running from this checkout (var/e2e.lock); wait for it"
+        ) from None
 
     shutil.rmtree(VAR, ignore_errors=True)
     (VAR / "logs").mkdir(parents=True)
