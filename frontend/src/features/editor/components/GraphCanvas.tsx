@@ -395,11 +395,13 @@ export function GraphCanvas({
         >
           <Background gap={20} />
           {showMiniMap && <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeColor="#8d99a6" />}
-          <Panel position="bottom-right" className={showMiniMap ? "minimap-toggle above-minimap" : "minimap-toggle"}>
-            <button type="button" className="small" onClick={() => setMiniMap(!showMiniMap)}>
-              {showMiniMap ? "Hide minimap" : "Show minimap"}
-            </button>
-          </Panel>
+          {nodes.length >= MINIMAP_ON_DEMAND && (
+            <Panel position="bottom-right" className={showMiniMap ? "minimap-toggle above-minimap" : "minimap-toggle"}>
+              <button type="button" className="small" onClick={() => setMiniMap(!showMiniMap)}>
+                {showMiniMap ? "Hide minimap" : "Show minimap"}
+              </button>
+            </Panel>
+          )}
           {/* Fit view is in the editor's toolbar; the controls keep zoom in and out. */}
           <Controls showInteractive={false} showFitView={false} />
           {children}
