@@ -22,10 +22,13 @@ help:
 	@echo "make frontend-api-types  regenerate the web app's API types from the server's OpenAPI schema"
 
 # The virtualenv is rebuilt when a requirements file changes.
-$(BIN)/.runtime-installed: requirements.txt
+# The platform itself imports the plynx package (sdk/): operations defined in Python are served
+# from it, so it is installed beside the pinned requirements (its own dependencies are among them).
+$(BIN)/.runtime-installed: requirements.txt sdk/pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "error: Python 3.11+ is needed ($(PYTHON) is older)"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e ./sdk
 	@touch $@
 
 $(BIN)/.dev-installed: requirements-dev.txt $(BIN)/.runtime-installed
