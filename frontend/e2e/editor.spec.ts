@@ -27,6 +27,7 @@ test.describe.configure({ mode: "serial" });
 const GREETING = seed.operations.greeting.title; // "Write greeting": greeting (str), count (int) → greeting
 const SHOUT = seed.operations.shout.title; // "Shout": text (file) → loud (file)
 const TABLE = seed.operations.table.title; // "Make table": → table (csv)
+const TITLE = "Greetings, shouted";
 
 interface NodeDoc {
   _id: string;
@@ -64,6 +65,8 @@ test("create a workflow and drag operations from the catalog onto the canvas", a
   await expect(page).toHaveURL(new RegExp(`/workflows/${OBJECT_ID.source}$`));
   workflowId = page.url().split("/").pop() as string;
   await expect(allCanvasNodes(page)).toHaveCount(0);
+  await page.getByLabel("Workflow title").fill(TITLE);
+  await page.getByLabel("Workflow description").fill("A greeting shouted, and a small table");
 
   await dragFromCatalog(page, GREETING, { x: 120, y: 120 });
   await dragFromCatalog(page, SHOUT, { x: 520, y: 120 });
@@ -152,7 +155,8 @@ test("save the workflow", async ({ api }) => {
   await expect(page.getByText("Unsaved changes")).toBeHidden();
   await screenshot(page, "editor");
 
-  const saved = await getJson<{ nodes: NodeDoc[] }>(api, `workflows/${workflowId}/`);
+  const saved = await getJson<{ title: string; nodes: NodeDoc[] }>(api, `workflows/${workflowId}/`);
+  expect(saved.title).toBe(TITLE);
   expect(saved.nodes.map((node) => node.title).sort()).toEqual([TABLE, SHOUT, GREETING].sort());
   const byTitle = Object.fromEntries(saved.nodes.map((node) => [node.title, node]));
   expect(byTitle[GREETING].original_node_id).toBe(seed.operations.greeting.id);
@@ -167,6 +171,7 @@ test("run it and watch every node reach SUCCESS", async ({ api }) => {
   await page.getByRole("button", { name: "Run", exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`/runs/${OBJECT_ID.source}$`));
   runId = page.url().split("/").pop() as string;
+  await expect(page.getByRole("heading", { name: TITLE })).toBeVisible();
 
   const nodes = allCanvasNodes(page);
   await expect(nodes).toHaveCount(3);
