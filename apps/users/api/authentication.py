@@ -7,7 +7,8 @@ import binascii
 from typing import Any
 
 from django.conf import settings
-from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication, get_authorization_header
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 
 from apps.users.services import user_ensure_default
@@ -26,6 +27,24 @@ def basic_credentials(request: Request) -> tuple[str, str] | None:
     return username, password
 
 
+def refuse_cross_site(request: Request) -> None:
+    """Single-user mode: refuse a browser's unsafe request that fails Django's CSRF checks.
+
+    Acting as ``default`` without credentials would otherwise let any web page open in a browser on
+    this machine post to the loopback server (a form or a fetch to ``127.0.0.1``) and, say, run a
+    workflow: code execution on the user's machine. Browsers mark every request with
+    ``Sec-Fetch-Site`` and a cross-origin POST with ``Origin``, which a page cannot remove; such
+    requests must then pass the same checks as a session's (same origin, the CSRF token the web
+    app sends). Scripts, curl and the SDK send neither header and are not affected.
+    """
+    if request.method in SAFE_METHODS:
+        return
+    meta = request._request.META
+    if "HTTP_ORIGIN" in meta or "HTTP_SEC_FETCH_SITE" in meta:
+        # Raises PermissionDenied ("CSRF Failed: ...", 403) when the checks fail.
+        SessionAuthentication().enforce_csrf(request)
+
+
 class SingleUserAuthentication(BaseAuthentication):
     """Single-user mode (no secret key): a request without credentials acts as the user ``default``.
 
@@ -37,6 +56,7 @@ class SingleUserAuthentication(BaseAuthentication):
     def authenticate(self, request: Request) -> tuple[Any, None] | None:
         if settings.PLYNX_MULTI_USER:
             return None
+        refuse_cross_site(request)
         return user_ensure_default(), None
 
 
@@ -52,4 +72,5 @@ class SingleUserBasicAuthentication(BaseAuthentication):
             return None
         if basic_credentials(request) != (settings.PLYNX_DEFAULT_USERNAME, ""):
             return None
+        refuse_cross_site(request)
         return user_ensure_default(), None
