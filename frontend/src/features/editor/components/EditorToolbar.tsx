@@ -31,7 +31,14 @@ export function EditorToolbar(props: EditorToolbarProps) {
     <div className="editor-toolbar" role="toolbar" aria-label="Editor">
       {!readOnly && (
         <>
-          <button type="button" onClick={props.onSave} disabled={busy === "saving"} aria-keyshortcuts="Control+S" title="Save (Ctrl+S)">
+          {/* Not while a layout is computed: the save would store the nodes where they were. */}
+          <button
+            type="button"
+            onClick={props.onSave}
+            disabled={busy === "saving" || busy === "layout"}
+            aria-keyshortcuts="Control+S"
+            title="Save (Ctrl+S)"
+          >
             {busy === "saving" ? "Saving…" : "Save"}
           </button>
           <span className="toolbar-gap" />

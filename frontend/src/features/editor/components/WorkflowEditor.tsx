@@ -100,6 +100,8 @@ export function WorkflowEditor({ workflow }: { workflow: Workflow }) {
   const autoRun = autoRunChoice ?? me.data?.settings.auto_run ?? false;
   const [liveRunId, setLiveRunId] = useState<string | null>(null);
   const [busy, setBusy] = useState<EditorBusy>(null);
+  // True while an automatic layout is computed (the keyboard's save reads it between renders).
+  const layingOut = useRef(false);
 
   const flow = useRef<ReactFlowInstance<OperationFlowNode, Edge> | null>(null);
   const canvasBox = useRef<HTMLDivElement>(null);
@@ -258,6 +260,11 @@ export function WorkflowEditor({ workflow }: { workflow: Workflow }) {
   /** Save the present document; then validate it and, in auto-run mode, run it. */
   const save = async (): Promise<boolean> => {
     if (readOnly) return false;
+    if (layingOut.current) {
+      // Ctrl+S while the layout is computed: the nodes are about to move, so save after that.
+      setNotice({ kind: "info", text: "The layout is being computed: save again when the nodes have moved." });
+      return false;
+    }
     const sent = latest.current.doc;
     setBusy("saving");
     try {
@@ -307,11 +314,13 @@ export function WorkflowEditor({ workflow }: { workflow: Workflow }) {
   const layout = async () => {
     if (readOnly) return;
     setBusy("layout");
+    layingOut.current = true;
     try {
       const measured = (nodeId: string) => flow.current?.getInternalNode(nodeId)?.measured;
       editNodes(await layoutNodes(latest.current.doc.nodes, measured));
       requestAnimationFrame(() => void flow.current?.fitView({ duration: 300, maxZoom: 1 }));
     } finally {
+      layingOut.current = false;
       setBusy(null);
     }
   };
