@@ -276,13 +276,7 @@ def operation_validate(*, operation: Node) -> engine.ValidationError | None:
     problems.extend(_problem(engine.ValidationTarget.PARAMETER, CMD, message) for message in messages)
     if not problems:
         return None
-    return engine.ValidationError(
-        engine.ValidationTarget.NODE,
-        doc.id,
-        engine.ValidationCode.IN_DEPENDENTS,
-        children=tuple(problems),
-        message=f"{doc.title!r} has {len(problems)} problem(s)",
-    )
+    return engine.node_problems(doc.id, doc.title, problems)
 
 
 def _operation_kinds() -> tuple[str, ...]:

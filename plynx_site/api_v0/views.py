@@ -375,22 +375,8 @@ class _GraphActions:
         for doc in docs:
             problems = parameter_reference_problems(doc=doc, parameters=by_name)
             if problems:
-                nodes.append(
-                    engine.ValidationError(
-                        engine.ValidationTarget.NODE,
-                        doc.id,
-                        engine.ValidationCode.IN_DEPENDENTS,
-                        children=tuple(problems),
-                        message=f"{doc.title!r} has {len(problems)} problem(s)",
-                    )
-                )
-        error = engine.ValidationError(
-            engine.ValidationTarget.GRAPH,
-            self.workflow.id,
-            engine.ValidationCode.IN_DEPENDENTS,
-            children=tuple(nodes),
-            message=f"the workflow has {len(messages)} problem(s)",
-        )
+                nodes.append(engine.node_problems(doc.id, doc.title, problems))
+        error = engine.graph_problems(self.workflow.id, nodes, count=len(messages))
         raise _ActionFailed(
             envelope(
                 f"Graph `{self.workflow.id}` was not saved: {'; '.join(messages)}",

@@ -29,7 +29,15 @@ from apps.graphs.engine.types import (
     Source,
     SourceKind,
 )
-from apps.graphs.engine.validation import ValidationCode, ValidationError, ValidationTarget, validate, validate_node
+from apps.graphs.engine.validation import (
+    ValidationCode,
+    ValidationError,
+    ValidationTarget,
+    graph_problems,
+    node_problems,
+    validate,
+    validate_node,
+)
 
 __all__ = [
     "ACTIVE",
@@ -56,7 +64,9 @@ __all__ = [
     "cache_key",
     "explain_miss",
     "find_cycle",
+    "graph_problems",
     "is_ready",
+    "node_problems",
     "ready_by_count",
     "ready_nodes",
     "run_state",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -87,6 +87,29 @@ def _value_fits(value: Any, file_types: Collection[str]) -> bool:
 
 def _problem(target: ValidationTarget, object_id: str, code: ValidationCode, message: str) -> ValidationError:
     return ValidationError(target=target, object_id=object_id, validation_code=code, message=message)
+
+
+def node_problems(node_id: str, title: str, problems: Sequence[ValidationError]) -> ValidationError:
+    """The problems of one node, gathered under it."""
+    return ValidationError(
+        target=ValidationTarget.NODE,
+        object_id=node_id,
+        validation_code=ValidationCode.IN_DEPENDENTS,
+        children=tuple(problems),
+        message=f"{title!r} has {len(problems)} problem(s)",
+    )
+
+
+def graph_problems(graph_id: str, problems: Sequence[ValidationError], *, count: int | None = None) -> ValidationError:
+    """The problems of a workflow, gathered under it; ``count`` is the number the message gives
+    (by default one per child)."""
+    return ValidationError(
+        target=ValidationTarget.GRAPH,
+        object_id=graph_id,
+        validation_code=ValidationCode.IN_DEPENDENTS,
+        children=tuple(problems),
+        message=f"the workflow has {len(problems) if count is None else count} problem(s)",
+    )
 
 
 def _check_input(graph: Graph, node: Node, port: InputSpec) -> list[ValidationError]:
@@ -216,13 +239,7 @@ def validate_node(graph: Graph, node: Node, *, known_kinds: Collection[str] | No
             problems.extend(_check_input(graph, node, port))
     if not problems:
         return None
-    return ValidationError(
-        target=ValidationTarget.NODE,
-        object_id=node.id,
-        validation_code=ValidationCode.IN_DEPENDENTS,
-        children=tuple(problems),
-        message=f"{node.title!r} has {len(problems)} problem(s)",
-    )
+    return node_problems(node.id, node.title, problems)
 
 
 def validate(graph: Graph, *, known_kinds: Collection[str] | None = None) -> ValidationError | None:
@@ -252,10 +269,4 @@ def validate(graph: Graph, *, known_kinds: Collection[str] | None = None) -> Val
             problems.append(node_problems)
     if not problems:
         return None
-    return ValidationError(
-        target=ValidationTarget.GRAPH,
-        object_id=graph.id,
-        validation_code=ValidationCode.IN_DEPENDENTS,
-        children=tuple(problems),
-        message=f"the workflow has {len(problems)} problem(s)",
-    )
+    return graph_problems(graph.id, problems)

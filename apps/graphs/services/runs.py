@@ -238,15 +238,7 @@ def _validation_problems(
                         )
                     )
         if node_problems:
-            problems.append(
-                engine.ValidationError(
-                    engine.ValidationTarget.NODE,
-                    doc.id,
-                    engine.ValidationCode.IN_DEPENDENTS,
-                    children=tuple(node_problems),
-                    message=f"{doc.title!r} has {len(node_problems)} problem(s)",
-                )
-            )
+            problems.append(engine.node_problems(doc.id, doc.title, node_problems))
     return problems
 
 
@@ -282,14 +274,7 @@ def graph_validate(
     error = engine.validate(graph, known_kinds={*settings.PLYNX_PLUGINS.operation_kinds, *special})
     extra = _validation_problems(docs, graph, resources, bound_inputs, by_name)
     if extra:
-        children = (*(error.children if error else ()), *extra)
-        error = engine.ValidationError(
-            engine.ValidationTarget.GRAPH,
-            graph_id,
-            engine.ValidationCode.IN_DEPENDENTS,
-            children=children,
-            message=f"the workflow has {len(children)} problem(s)",
-        )
+        error = engine.graph_problems(graph_id, (*(error.children if error else ()), *extra))
     return graph, error
 
 

@@ -77,12 +77,19 @@ export function getRun(runId: string, signal?: AbortSignal): Promise<RunDetail> 
 /** The server's largest page of nodes: a run of up to this many nodes is read in one request. */
 const NODES_PAGE_LIMIT = 5_000;
 
-/** Every node of a run (all pages), in the server's order. */
-export async function getRunNodes(runId: string, signal?: AbortSignal): Promise<NodeRun[]> {
-  const nodes: NodeRun[] = [];
+/** A node of a run with its frozen document (`?documents=true` on the nodes list). */
+type NodeRunWithDocument = NodeRun & { spec?: unknown };
+
+/** Every node of a run (all pages), in the server's order; `documents` adds each one's `spec`. */
+export async function getRunNodes(
+  runId: string,
+  signal?: AbortSignal,
+  { documents = false }: { documents?: boolean } = {},
+): Promise<NodeRunWithDocument[]> {
+  const nodes: NodeRunWithDocument[] = [];
   for (;;) {
     const page = await api.get<NodeRunPage>(`/runs/${segment(runId)}/nodes/`, {
-      query: { limit: NODES_PAGE_LIMIT, offset: nodes.length },
+      query: { limit: NODES_PAGE_LIMIT, offset: nodes.length, ...(documents ? { documents: true } : {}) },
       signal,
     });
     nodes.push(...page.results);
@@ -185,24 +192,6 @@ export function useNodeAttempts(runId: string, node: Pick<NodeRun, "id" | "statu
   });
 }
 
-/** A node of a run with its frozen document (`?documents=true` on the nodes list). */
-type NodeRunWithDocument = NodeRun & { spec?: unknown };
-
-/** Every node of a run with its frozen document (all pages): the graph the run ran. */
-export async function getRunDocuments(runId: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
-  const specs: Record<string, unknown> = {};
-  let read = 0;
-  for (;;) {
-    const page = await api.get<{ count: number; next?: string | null; results: NodeRunWithDocument[] }>(
-      `/runs/${segment(runId)}/nodes/`,
-      { query: { limit: NODES_PAGE_LIMIT, offset: read, documents: true }, signal },
-    );
-    for (const node of page.results) specs[node.id] = node.spec;
-    read += page.results.length;
-    if (!page.next || page.results.length === 0 || read >= page.count) return specs;
-  }
-}
-
 /**
  * The graph the run ran, as node documents in the order of `nodeIds`: the run's frozen documents
  * (with workflow parameters resolved as the run used them), read once in one request. A run keeps
@@ -212,7 +201,10 @@ export function useRunGraph(run: RunDetail | undefined, nodeIds: readonly string
   const runId = run?.id ?? "";
   const specs = useQuery({
     queryKey: [...runDetailKeys.specs(runId), nodeIds?.length ?? 0],
-    queryFn: ({ signal }) => getRunDocuments(runId, signal),
+    queryFn: async ({ signal }) => {
+      const nodes = await getRunNodes(runId, signal, { documents: true });
+      return Object.fromEntries(nodes.map((node) => [node.id, node.spec]));
+    },
     enabled: runId !== "" && nodeIds !== undefined,
     staleTime: Infinity,
   });
