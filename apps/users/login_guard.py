@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import user_login_failed
+from django.contrib.auth import get_user_model, user_login_failed
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.dispatch import receiver
@@ -100,7 +100,7 @@ class GuardedModelBackend(ModelBackend):
         self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
     ) -> AbstractBaseUser | None:
         if username is None:
-            username = kwargs.get(self._username_field())
+            username = kwargs.get(get_user_model().USERNAME_FIELD)
         if username is None or password is None:
             return super().authenticate(request, username=username, password=password, **kwargs)
         ip = client_address(request)
@@ -112,12 +112,6 @@ class GuardedModelBackend(ModelBackend):
             # The right password: earlier mistakes of this user from here are forgiven.
             LoginFailure.objects.filter(username=_name(username), ip=ip).delete()
         return user
-
-    @staticmethod
-    def _username_field() -> str:
-        from django.contrib.auth import get_user_model
-
-        return str(get_user_model().USERNAME_FIELD)
 
 
 @receiver(user_login_failed, dispatch_uid="plynx-login-failure")
